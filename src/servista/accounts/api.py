@@ -1,0 +1,76 @@
+"""REST resources /api/v1/users, /groups, /organizations and /me."""
+
+from ninja import Router
+
+from servista.core.record_api import ModelAPI
+
+from . import services
+from .filtersets import GroupFilterSet, OrganizationFilterSet, UserFilterSet
+from .models import Group, Organization, User
+from .schemas import (
+    GroupIn,
+    GroupOut,
+    GroupPatch,
+    MeOut,
+    OrganizationIn,
+    OrganizationOut,
+    OrganizationPatch,
+    UserIn,
+    UserOut,
+    UserPatch,
+)
+
+PEOPLE = ("username", "email")
+
+
+class UserAPI(ModelAPI):
+    model = User
+    name = "users"
+    out_schema = UserOut
+    create_schema = UserIn
+    update_schema = UserPatch
+    filterset = UserFilterSet
+    ref_fields = {"organization": (Organization, ("name",))}
+    number_field = "username"
+
+    def get_queryset(self, request):
+        return User.objects.select_related("organization").exclude(username="servista-system")
+
+    def create(self, request, data):
+        return services.create_user(request.auth, self.resolve(data))
+
+
+class GroupAPI(ModelAPI):
+    model = Group
+    name = "groups"
+    out_schema = GroupOut
+    create_schema = GroupIn
+    update_schema = GroupPatch
+    filterset = GroupFilterSet
+    ref_fields = {"manager": (User, PEOPLE), "members": (User, PEOPLE)}
+    number_field = "name"
+
+    def get_queryset(self, request):
+        return Group.objects.select_related("manager").prefetch_related("members")
+
+
+class OrganizationAPI(ModelAPI):
+    model = Organization
+    name = "organizations"
+    out_schema = OrganizationOut
+    create_schema = OrganizationIn
+    update_schema = OrganizationPatch
+    filterset = OrganizationFilterSet
+    number_field = "name"
+
+
+users = UserAPI().router()
+groups = GroupAPI().router()
+organizations = OrganizationAPI().router()
+me = Router(tags=["users"])
+
+
+@me.get("", response=MeOut, operation_id="get_me", summary="The authenticated user")
+def get_me(request):
+    return User.objects.select_related("organization").prefetch_related(
+        "support_groups").get(pk=request.auth.pk)

@@ -1,0 +1,138 @@
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from .choices import Role
+
+TOKEN_PREFIX = "sv_"  # noqa: S105 - a marker, not a secret
+
+
+class Organization(models.Model):
+    """A customer of the service provider: every requester belongs to one."""
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ServistaUserManager(UserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.REQUESTER)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    phone = models.CharField(max_length=50, blank=True)
+    title = models.CharField(max_length=100, blank=True)
+
+    objects = ServistaUserManager()
+
+    class Meta:
+        ordering = ["username"]
+        indexes = [models.Index(fields=["organization", "role"])]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def get_absolute_url(self):
+        return reverse("accounts:user", args=[self.pk])
+
+    # Role helpers: a role includes the rights of the roles below it.
+    def has_role(self, role: str) -> bool:
+        if not self.is_active:
+            return False
+        if self.is_superuser:
+            return True
+        return Role.RANK.get(self.role, -1) >= Role.RANK[role]
+
+    @property
+    def is_agent(self) -> bool:
+        return self.has_role(Role.AGENT)
+
+    @property
+    def is_manager(self) -> bool:
+        return self.has_role(Role.MANAGER)
+
+    @property
+    def is_admin_role(self) -> bool:
+        return self.has_role(Role.ADMIN)
+
+
+class Group(models.Model):
+    """An assignment group: a team that incidents and requests are routed to."""
+
+    name = models.CharField(max_length=150, unique=True)
+    description = models.TextField(blank=True)
+    email = models.EmailField(blank=True)
+    manager = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_groups"
+    )
+    members = models.ManyToManyField(User, blank=True, related_name="support_groups")
+    is_service_desk = models.BooleanField(
+        "service desk", default=False,
+        help_text="New incidents without a routing rule land in this group's queue",
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "assignment group"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("accounts:group", args=[self.pk])
+
+    def has_member(self, user) -> bool:
+        return user is not None and self.members.filter(pk=user.pk).exists()
+
+
+def hash_token(raw: str) -> str:
+    # Tokens carry 256 bits of randomness, so a fast digest is enough: there is
+    # nothing to brute-force that a slow password hash would protect.
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class APIToken(models.Model):
+    """A bearer token for the REST API; only its digest is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    prefix = models.CharField(max_length=12, help_text="First characters, to recognise a token")
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "API token"
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.user})"
+
+    @staticmethod
+    def generate() -> str:
+        return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+    @property
+    def is_valid(self) -> bool:
+        if self.revoked:
+            return False
+        return self.expires_at is None or self.expires_at > timezone.now()

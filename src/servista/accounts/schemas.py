@@ -1,0 +1,107 @@
+from typing import Literal
+
+from ninja import Field, Schema
+
+from servista.core.schemas import Ref, UserRef
+
+from .choices import Role
+
+RoleValue = Literal[tuple(Role.values)]
+
+
+class OrganizationOut(Schema):
+    id: int
+    name: str
+    description: str
+    active: bool
+
+
+class OrganizationIn(Schema):
+    name: str = Field(..., min_length=1, max_length=200)
+    description: str = ""
+    active: bool = True
+
+
+class OrganizationPatch(Schema):
+    name: str = Field(None, min_length=1, max_length=200)
+    description: str = None
+    active: bool = None
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    first_name: str
+    last_name: str
+    email: str
+    role: RoleValue
+    organization: Ref | None
+    title: str
+    phone: str
+    is_active: bool
+
+
+class UserIn(Schema):
+    username: str = Field(..., min_length=1, max_length=150)
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    role: RoleValue = "requester"
+    organization: int | str | None = None
+    title: str = ""
+    phone: str = ""
+    password: str | None = None
+
+
+class UserPatch(Schema):
+    first_name: str = None
+    last_name: str = None
+    email: str = None
+    role: RoleValue = None
+    organization: int | str | None = None
+    title: str = None
+    phone: str = None
+    is_active: bool = None
+
+
+class GroupOut(Schema):
+    id: int
+    name: str
+    description: str
+    email: str
+    manager: UserRef | None
+    members: list[UserRef]
+    is_service_desk: bool
+    active: bool
+
+    @staticmethod
+    def resolve_members(obj):
+        return list(obj.members.all())
+
+
+class GroupIn(Schema):
+    name: str = Field(..., min_length=1, max_length=150)
+    description: str = ""
+    email: str = ""
+    manager: int | str | None = None
+    members: list[int | str] = []
+    is_service_desk: bool = False
+    active: bool = True
+
+
+class GroupPatch(Schema):
+    name: str = Field(None, min_length=1, max_length=150)
+    description: str = None
+    email: str = None
+    manager: int | str | None = None
+    members: list[int | str] = None
+    is_service_desk: bool = None
+    active: bool = None
+
+
+class MeOut(UserOut):
+    groups: list[Ref]
+
+    @staticmethod
+    def resolve_groups(obj):
+        return list(obj.support_groups.all())

@@ -1,0 +1,88 @@
+"""Accounts: API tokens and the rules about people and groups."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from servista.core.exceptions import Forbidden, ValidationFailed
+
+from .models import APIToken, Group, User, hash_token
+
+# last_used_at is refreshed at most this often, so a busy token does not turn
+# every API read into a write.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def create_token(user: User, *, name: str = "", expires_at=None, actor: User | None = None
+                 ) -> tuple[APIToken, str]:
+    """Create a token for ``user``; returns it with the raw value, which is
+    shown once and never stored."""
+    if actor is not None and actor.pk != user.pk and not actor.is_admin_role:
+        raise Forbidden("Only an administrator can create tokens for someone else.")
+    if not user.is_active:
+        raise ValidationFailed.field("user", f"{user.username} is not an active account.")
+    raw = APIToken.generate()
+    token = APIToken.objects.create(user=user, name=name[:100], prefix=raw[:10],
+                                    digest=hash_token(raw), expires_at=expires_at)
+    return token, raw
+
+
+def revoke_token(token: APIToken, actor: User) -> None:
+    if actor.pk != token.user_id and not actor.is_admin_role:
+        raise Forbidden("You can only revoke your own tokens.")
+    APIToken.objects.filter(pk=token.pk).update(revoked=True)
+
+
+def user_for_token(raw: str) -> User | None:
+    if not raw or not raw.startswith("sv_"):
+        return None
+    token = (
+        APIToken.objects.select_related("user", "user__organization")
+        .filter(digest=hash_token(raw), revoked=False)
+        .first()
+    )
+    if token is None or not token.is_valid or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        APIToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+@transaction.atomic
+def set_members(group: Group, members, actor: User) -> None:
+    if not actor.is_manager:
+        raise Forbidden("Only a manager can change group membership.")
+    group.members.set(members)
+
+
+@transaction.atomic
+def create_user(actor: User, data: dict) -> User:
+    """An administrator creates an account; without a password the person
+    cannot sign in until one is set."""
+    from django.contrib.auth.hashers import make_password
+
+    from servista.core.services import create_object
+
+    data = dict(data)
+    password = data.pop("password", None)
+    if password:
+        from django.contrib.auth.password_validation import validate_password
+        from django.core.exceptions import ValidationError
+
+        try:
+            validate_password(password, User(username=data.get("username", "")))
+        except ValidationError as exc:
+            raise ValidationFailed("password: " + " ".join(exc.messages),
+                                   {"password": list(exc.messages)})
+    if User.objects.filter(username__iexact=data.get("username", "")).exists():
+        raise ValidationFailed.field("username", "A user with that username already exists.")
+    data["password"] = make_password(None)  # unusable until set below
+    user = create_object(User, actor, data)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save(update_fields=["password"])
+    return user

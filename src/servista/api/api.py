@@ -1,0 +1,33 @@
+"""Assembles every app's router under /api/v1."""
+
+from ninja import NinjaAPI
+
+from servista.accounts import api as accounts_api
+from servista.catalog import api as catalog_api
+from servista.cmdb import api as cmdb_api
+from servista.core.api import AUTH, install_error_handlers
+from servista.incidents import api as incidents_api
+
+api = NinjaAPI(
+    title="Servista API",
+    version="1",
+    description=(
+        "Servista IT service management. Authenticate with `Authorization: Bearer <token>` "
+        "(create one with `servista token create USER`). Records are addressed by number "
+        "or id. Errors are `{\"detail\": ..., \"errors\": {field: [messages]}}`."
+    ),
+    urls_namespace="api",
+    auth=AUTH,
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_error_handlers(api)
+
+api.add_router("/incidents", incidents_api.router)
+api.add_router("/incident-categories", incidents_api.categories)
+api.add_router("/users", accounts_api.users)
+api.add_router("/me", accounts_api.me)
+api.add_router("/groups", accounts_api.groups)
+api.add_router("/organizations", accounts_api.organizations)
+api.add_router("/services", catalog_api.router)
+api.add_router("/cis", cmdb_api.router)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CatalogConfig(AppConfig):
+    name = "servista.catalog"
+    label = "catalog"
+    verbose_name = "Service catalog"
+
+    def ready(self):
+        from . import policies  # noqa: F401  (registers the app's policies)

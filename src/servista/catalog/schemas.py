@@ -1,0 +1,35 @@
+from typing import Literal
+
+from ninja import Field, Schema
+
+from servista.core.schemas import Ref
+
+from .choices import Criticality, ServiceStatus
+
+StatusValue = Literal[tuple(ServiceStatus.values)]
+CriticalityValue = Literal[tuple(Criticality.values)]
+
+
+class ServiceOut(Schema):
+    id: int
+    name: str
+    description: str
+    status: StatusValue
+    owner_group: Ref | None
+    criticality: CriticalityValue
+
+
+class ServiceIn(Schema):
+    name: str = Field(..., min_length=1, max_length=150)
+    description: str = ""
+    status: StatusValue = "live"
+    owner_group: int | str | None = None
+    criticality: CriticalityValue = "medium"
+
+
+class ServicePatch(Schema):
+    name: str = Field(None, min_length=1, max_length=150)
+    description: str = None
+    status: StatusValue = None
+    owner_group: int | str | None = None
+    criticality: CriticalityValue = None

@@ -1,0 +1,286 @@
+"""The API base: authentication, error bodies, look-ups by number or id,
+list pages with capped counts, ETag/If-Match and Idempotency-Key.
+
+Practice apps build their routers from these pieces (``RecordAPI``); a new
+practice needs no change here.
+"""
+
+import hashlib
+import json
+import logging
+from functools import wraps
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from ninja import Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from servista.accounts.services import user_for_token
+from servista.core.exceptions import DomainError, NotFound, ValidationFailed
+from servista.core.models import IdempotencyKey
+from servista.core.permissions import restrict
+
+log = logging.getLogger("servista.api")
+
+
+# --- authentication ------------------------------------------------------------
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer sv_...``"""
+
+    def authenticate(self, request, token):
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser session; unsafe methods need the CSRF token."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def authenticate(self, request, key):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_active:
+            return user
+        return None
+
+
+AUTH = [TokenAuth(), SessionAuth()]
+
+
+def request_user(request):
+    """The authenticated user outside ninja's auth step (idempotency)."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return user_for_token(header[7:].strip())
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+# --- errors -----------------------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+def _field_of(loc) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "payload",
+                                              "filters")]
+    return ".".join(parts) or "__all__"
+
+
+def install_error_handlers(api) -> None:
+    def domain_error(request, exc: DomainError):
+        return api.create_response(request, exc.as_dict(), status=exc.status)
+
+    def validation_error(request, exc: NinjaValidationError):
+        errors: dict[str, list[str]] = {}
+        for err in exc.errors:
+            errors.setdefault(_field_of(err.get("loc", ())), []).append(err.get("msg", "invalid"))
+        first_field, messages = next(iter(errors.items()), ("__all__", ["invalid input"]))
+        return api.create_response(
+            request, {"detail": f"{first_field}: {messages[0]}", "errors": errors}, status=422
+        )
+
+    def not_found(request, exc):
+        return api.create_response(request, {"detail": "Not found.", "errors": {}}, status=404)
+
+    def http_error(request, exc: HttpError):
+        return api.create_response(request, {"detail": str(exc), "errors": {}},
+                                   status=exc.status_code)
+
+    def auth_error(request, exc):
+        response = api.create_response(
+            request, {"detail": "Authentication required: send 'Authorization: Bearer <token>'.",
+                      "errors": {}}, status=401)
+        response["WWW-Authenticate"] = 'Bearer realm="servista"'
+        return response
+
+    api.add_exception_handler(DomainError, domain_error)
+    api.add_exception_handler(NinjaValidationError, validation_error)
+    api.add_exception_handler(Http404, not_found)
+    api.add_exception_handler(HttpError, http_error)
+    api.add_exception_handler(AuthenticationError, auth_error)
+
+
+# --- look-ups -------------------------------------------------------------------------
+
+
+def get_object(request, queryset, ident: str, *, number_field: str | None = "number"):
+    """One object the user may see, by number or id; 404 otherwise (a record
+    outside the user's reach is indistinguishable from a missing one)."""
+    qs = restrict(queryset, request.auth)
+    ident = str(ident)
+    try:
+        if ident.isdigit():
+            return qs.get(pk=int(ident))
+        if number_field == "number":
+            return qs.get(number=ident.upper())  # exact: uses the unique index
+        if number_field:
+            return qs.get(**{f"{number_field}__iexact": ident})
+    except queryset.model.DoesNotExist:
+        pass
+    raise NotFound(f"No {queryset.model._meta.verbose_name} '{ident}'.")
+
+
+def resolve_ref(model, value, field: str, *, lookups=("name",), queryset=None):
+    """An object named by id or by one of ``lookups``; a clear 422 otherwise."""
+    if value is None or value == "":
+        return None
+    qs = queryset if queryset is not None else model._default_manager.all()
+    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        obj = qs.filter(pk=int(value)).first()
+    else:
+        obj = None
+        for lookup in lookups:
+            obj = qs.filter(**{f"{lookup}__iexact": value}).first()
+            if obj is not None:
+                break
+    if obj is None:
+        raise ValidationFailed.field(field, f"No {model._meta.verbose_name} '{value}'.")
+    return obj
+
+
+# --- lists ------------------------------------------------------------------------------
+
+
+def planner_estimate(queryset) -> int | None:
+    """PostgreSQL's row estimate for a query (no rows are read)."""
+    if connection.vendor != "postgresql":
+        return None
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def count_rows(queryset) -> tuple[int, bool]:
+    """Exact count up to EXACT_COUNT_LIMIT rows; past it, the planner's
+    estimate on PostgreSQL (an exact count of a million rows per page is
+    what makes large lists slow). Returns (count, is_estimate)."""
+    limit = settings.SERVISTA["EXACT_COUNT_LIMIT"]
+    capped = queryset.order_by()[: limit + 1].count()
+    if capped <= limit:
+        return capped, False
+    estimate = planner_estimate(queryset)
+    if estimate is None:
+        return queryset.count(), False
+    return max(estimate, limit + 1), True
+
+
+def page_bounds(limit: int | None, offset: int | None) -> tuple[int, int]:
+    size = settings.SERVISTA["PAGE_SIZE"] if limit is None else limit
+    if size < 1 or size > settings.SERVISTA["MAX_PAGE_SIZE"]:
+        raise ValidationFailed.field(
+            "limit", f"limit must be between 1 and {settings.SERVISTA['MAX_PAGE_SIZE']}.")
+    offset = offset or 0
+    if offset < 0:
+        raise ValidationFailed.field("offset", "offset must be 0 or more.")
+    return size, offset
+
+
+def paginate(queryset, limit: int | None, offset: int | None) -> dict:
+    size, offset = page_bounds(limit, offset)
+    count, estimated = count_rows(queryset)
+    items = list(queryset[offset:offset + size])
+    return {"count": count, "count_is_estimate": estimated, "items": items}
+
+
+def apply_filterset(filterset_class, request, queryset, params: dict):
+    """Filter through the app's FilterSet (the one the UI uses too); a bad
+    value answers 422 naming the parameter."""
+    data = QueryDict(mutable=True)
+    for key, value in params.items():
+        if value is None:
+            continue
+        if isinstance(value, list | tuple):
+            data.setlist(key, [str(v) for v in value])
+        else:
+            data[key] = str(value)
+    filterset = filterset_class(data, queryset=queryset, request=request)
+    if not filterset.is_valid():
+        errors = {name: [str(m) for m in msgs] for name, msgs in filterset.errors.items()}
+        first_field, messages = next(iter(errors.items()))
+        raise ValidationFailed(f"{first_field}: {messages[0]}", errors)
+    return filterset.qs
+
+
+# --- optimistic concurrency ---------------------------------------------------------------
+
+
+def expected_version(request, body_version: int | None = None) -> int | None:
+    """The version the caller edited: If-Match (ETag) or ``version`` in the body."""
+    header = request.headers.get("If-Match", "").strip()
+    if header and header != "*":
+        tag = header.split(",")[0].strip()
+        if tag.startswith("W/"):
+            tag = tag[2:]
+        tag = tag.strip('"')
+        if not tag.isdigit():
+            raise ValidationFailed.field("If-Match", "If-Match must be an ETag such as \"3\".")
+        return int(tag)
+    return body_version
+
+
+def set_etag(response: HttpResponse, obj) -> None:
+    response["ETag"] = obj.etag
+
+
+# --- Idempotency-Key ----------------------------------------------------------------------------
+
+
+def idempotent(view):
+    """Wraps a POST view: the first answer to a key is stored with the work it
+    did (same transaction) and replayed on a retry with the same key."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not key or request.method != "POST":
+            return view(request, *args, **kwargs)
+        if len(key) > 255:
+            return JsonResponse({"detail": "Idempotency-Key is longer than 255 characters.",
+                                 "errors": {"Idempotency-Key": ["too long"]}}, status=422)
+        user = request_user(request)
+        if user is None:
+            return view(request, *args, **kwargs)  # ninja answers 401
+        digest = hashlib.sha256(request.body).hexdigest()
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    entry = IdempotencyKey.objects.create(
+                        user=user, key=key, endpoint=request.path, request_digest=digest)
+            except IntegrityError:
+                previous = IdempotencyKey.objects.get(user=user, key=key)
+                if previous.endpoint != request.path or previous.request_digest != digest:
+                    return JsonResponse(
+                        {"detail": "This Idempotency-Key was used for a different request.",
+                         "errors": {"Idempotency-Key": ["already used for another request"]}},
+                        status=422)
+                replay = JsonResponse(previous.response, status=previous.status_code, safe=False)
+                for name, value in previous.headers.items():
+                    replay[name] = value
+                replay["Idempotent-Replayed"] = "true"
+                return replay
+            response = view(request, *args, **kwargs)
+            if response.status_code >= 500:
+                transaction.set_rollback(True)
+                return response
+            entry.status_code = response.status_code
+            entry.response = json.loads(response.content or b"null")
+            entry.headers = {h: response[h] for h in ("ETag", "Location") if h in response}
+            entry.save(update_fields=["status_code", "response", "headers"])
+            return response
+
+    return wrapper

@@ -1,0 +1,87 @@
+"""Filter sets shared by the UI lists, the API and the tests."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from ninja import Schema
+from pydantic import create_model
+
+
+class RefField(forms.CharField):
+    """A reference typed by a person or a program: an id, a name, or one of
+    the ``specials`` (e.g. 'none' for empty, 'me' for the current user)."""
+
+    def __init__(self, *args, model=None, lookups=("name",), specials=(), **kwargs):
+        self.model = model
+        self.lookups = lookups
+        self.specials = specials
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in (None, ""):
+            return None
+        if value.lower() in self.specials:
+            return value.lower()
+        qs = self.model._default_manager.all()
+        obj = qs.filter(pk=int(value)).first() if value.isdigit() else None
+        for lookup in self.lookups:
+            if obj is not None:
+                break
+            obj = qs.filter(**{f"{lookup}__iexact": value}).first()
+        if obj is None:
+            raise forms.ValidationError(f"No {self.model._meta.verbose_name} '{value}'.")
+        return obj
+
+
+class RefFilter(django_filters.Filter):
+    """Filter on a foreign key given by id or name; 'none' selects records
+    where it is empty, and, for people, 'me' the requesting user."""
+
+    field_class = RefField
+
+    def __init__(self, *args, model=None, lookups=("name",), specials=("none",), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.extra.update(model=model, lookups=lookups, specials=specials)
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        if value == "none":
+            return qs.filter(**{f"{self.field_name}__isnull": True})
+        if value == "me":
+            user = getattr(self.parent.request, "user", None)
+            return qs.filter(**{self.field_name: user}) if user else qs.none()
+        return qs.filter(**{self.field_name: value})
+
+
+class BaseFilterSet(django_filters.FilterSet):
+    """``q`` searches the fields listed in ``search_fields`` (exact match on
+    ``number_field``)."""
+
+    search_fields: tuple[str, ...] = ()
+    number_field: str | None = None
+
+    q = django_filters.CharFilter(method="search", label="Search")
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        query = Q()
+        if self.number_field:
+            query |= Q(**{f"{self.number_field}__iexact": value})
+        for field_name in self.search_fields:
+            query |= Q(**{f"{field_name}__icontains": value})
+        return queryset.filter(query)
+
+
+def query_schema(filterset_class, name: str):
+    """A pydantic model of the filter set's parameters, so that the API's
+    OpenAPI documents the very filters the UI offers."""
+    fields = {}
+    for filter_name, filt in filterset_class.base_filters.items():
+        many = isinstance(filt, django_filters.MultipleChoiceFilter)
+        annotation = list[str] | None if many else str | None
+        fields[filter_name] = (annotation, None)
+    return create_model(name, __base__=Schema, **fields)

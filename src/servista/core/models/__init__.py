@@ -1,0 +1,19 @@
+from .base import ValidatedModel
+from .idempotency import IdempotencyKey
+from .journal import JournalEntry
+from .links import Link
+from .numbering import Counter
+from .priority import PriorityMatrix
+from .records import WorkRecord
+from .tasks import Task
+
+__all__ = [
+    "Counter",
+    "IdempotencyKey",
+    "JournalEntry",
+    "Link",
+    "PriorityMatrix",
+    "Task",
+    "ValidatedModel",
+    "WorkRecord",
+]

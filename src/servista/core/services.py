@@ -1,0 +1,314 @@
+"""Operations shared by every work record: creation with a number, locked
+changes with a field-change journal, comments and work notes, links.
+
+Practice apps call these from their own services.py; they hold no
+practice-specific rules.
+"""
+
+import datetime
+import decimal
+import uuid
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from servista.core import context
+from servista.core.exceptions import NotFound, StaleVersion, ValidationFailed
+from servista.core.models import JournalEntry, Link
+from servista.core.models.journal import JournalKind
+from servista.core.models.links import LinkKind
+from servista.core.numbering import next_number
+from servista.core.registry import model_for_number
+
+# --- values for the journal ---------------------------------------------
+
+
+def raw_value(value):
+    """A JSON-friendly form of a field value."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    return value
+
+
+def display_value(record, field: models.Field, value) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, models.Model):
+        return str(value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
+def _field_value(record, field: models.Field):
+    if field.is_relation and field.many_to_one:
+        # Use the cached related object when loaded, else the raw id.
+        if field.is_cached(record):
+            return getattr(record, field.name)
+        return getattr(record, field.attname)
+    return getattr(record, field.attname)
+
+
+def _change(record, field, old, new) -> dict:
+    return {
+        "old": raw_value(old),
+        "new": raw_value(new),
+        "old_display": display_value(record, field, old),
+        "new_display": display_value(record, field, new),
+    }
+
+
+def _write(record, actor, kind, body="", changes=None) -> JournalEntry:
+    ctx = context.current()
+    return JournalEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        kind=kind,
+        body=body,
+        changes=changes or {},
+        actor=actor,
+        origin=ctx.origin,
+        correlation_id=ctx.correlation_id,
+    )
+
+
+# --- creation and changes -----------------------------------------------
+
+
+def _clean(record, exclude_relations=True):
+    """Field validation without one query per foreign key (relations are
+    resolved, hence validated, by the calling service)."""
+    exclude = [f.name for f in record._meta.concrete_fields if f.is_relation] \
+        if exclude_relations else None
+    try:
+        record.clean_fields(exclude=exclude)
+        record.clean()
+    except ValidationError as exc:
+        raise ValidationFailed.from_django(exc)
+
+
+@transaction.atomic
+def create_record(record, actor, *, body: str = ""):
+    """Number, validate and insert a new work record, and journal its initial
+    values."""
+    now = timezone.now()
+    if record.opened_by_id is None:
+        record.opened_by = actor
+    record.opened_at = record.opened_at or now
+    record.updated_at = now
+    record.version = 1
+    if not record.number:
+        record.number = "pending"  # validated below, replaced before insert
+    _clean(record)
+    record.number = next_number(record.number_prefix)
+    record.save(force_insert=True)
+    changes = {}
+    for field in record._meta.concrete_fields:
+        if field.name in record.unaudited_fields or field.name in ("opened_at", "opened_by"):
+            continue
+        value = _field_value(record, field)
+        if value is None or value == "" or value is False:
+            continue
+        changes[field.name] = _change(record, field, None, value)
+    _write(record, actor, JournalKind.CHANGE, body=body or "Created", changes=changes)
+    return record
+
+
+def lock(model, pk, expected_version: int | None = None):
+    """Re-read a record with a row lock and check the caller's version."""
+    try:
+        record = model.objects.select_for_update().get(pk=pk)
+    except model.DoesNotExist:
+        raise NotFound(f"{model._meta.verbose_name} {pk} not found")
+    if expected_version is not None and int(expected_version) != record.version:
+        raise StaleVersion(record.version)
+    return record
+
+
+def save_changes(record, actor, changes: dict, *, body: str = "", kind: str = JournalKind.CHANGE,
+                 validate: bool = True) -> dict:
+    """Apply ``{field: new value}`` to a locked record: one UPDATE of the
+    changed columns, a version bump and one journal entry with before/after.
+    Returns the journal diff (empty when nothing changed)."""
+    diff = {}
+    fields = []
+    for name, new in changes.items():
+        field = record._meta.get_field(name)
+        old = _field_value(record, field)
+        old_cmp = old.pk if isinstance(old, models.Model) else old
+        new_cmp = new.pk if isinstance(new, models.Model) else new
+        if old_cmp == new_cmp:
+            continue
+        if name not in record.unaudited_fields:
+            diff[name] = _change(record, field, old, new)
+        setattr(record, field.name, new)
+        fields.append(field.name)
+    if not fields:
+        if body:
+            _write(record, actor, kind, body=body)
+        return {}
+    if validate:
+        _clean(record)
+    record.updated_at = timezone.now()
+    record.version += 1
+    record.save(update_fields=[*fields, "updated_at", "version"])
+    if diff or body:
+        _write(record, actor, kind, body=body, changes=diff)
+    return diff
+
+
+# --- journal --------------------------------------------------------------
+
+
+def add_entry(record, actor, kind: str, body: str) -> JournalEntry:
+    body = (body or "").strip()
+    field = "work_note" if kind == JournalKind.WORK_NOTE else "comment"
+    if not body:
+        raise ValidationFailed.field(field, "This field may not be blank.")
+    if kind not in (JournalKind.COMMENT, JournalKind.WORK_NOTE):
+        raise ValidationFailed.field("kind", "Kind must be 'comment' or 'work_note'.")
+    entry = _write(record, actor, kind, body=body)
+    type(record).objects.filter(pk=record.pk).update(updated_at=entry.created_at)
+    return entry
+
+
+def journal(record, *, public_only: bool = False):
+    entries = JournalEntry.objects.for_record(record).select_related("actor")
+    if public_only:
+        entries = entries.public()
+    return entries
+
+
+def public_view(entry: JournalEntry, record) -> dict | None:
+    """What a requester may see of an entry: comments, and changes to the
+    record's public fields only. None when nothing is left."""
+    if entry.kind == JournalKind.WORK_NOTE:
+        return None
+    if entry.kind == JournalKind.COMMENT:
+        return {"body": entry.body, "changes": {}}
+    changes = {k: v for k, v in entry.changes.items() if k in record.public_fields}
+    if not changes:
+        return None
+    return {"body": entry.body if entry.body in ("Created",) else "", "changes": changes}
+
+
+def visible_journal(record, user) -> list[tuple[JournalEntry, dict]]:
+    """The activity stream as this user may see it, as (entry, changes):
+    staff see everything; requesters see comments and changes to the
+    record's public fields, never work notes."""
+    entries = journal(record, public_only=not user.is_agent)
+    if user.is_agent:
+        return [(entry, entry.changes) for entry in entries]
+    visible = []
+    for entry in entries:
+        shown = public_view(entry, record)
+        if shown is not None:
+            visible.append((entry, shown["changes"]))
+    return visible
+
+
+# --- links ----------------------------------------------------------------
+
+
+def find_record(number: str):
+    model = model_for_number(number)
+    if model is None:
+        raise ValidationFailed.field("target", f"'{number}' is not a record number.")
+    try:
+        return model.objects.get(number=number.upper())
+    except model.DoesNotExist:
+        raise ValidationFailed.field("target", f"Record {number} does not exist.")
+
+
+@transaction.atomic
+def link(source, target, actor, kind: str = LinkKind.RELATES_TO) -> Link:
+    if kind not in LinkKind.labels:
+        raise ValidationFailed.field("kind", f"Unknown link kind '{kind}'.")
+    if type(source) is type(target) and source.pk == target.pk:
+        raise ValidationFailed.field("target", "A record cannot be linked to itself.")
+    source_type = ContentType.objects.get_for_model(source)
+    target_type = ContentType.objects.get_for_model(target)
+    obj, created = Link.objects.get_or_create(
+        source_type=source_type, source_id=source.pk,
+        target_type=target_type, target_id=target.pk, kind=kind,
+        defaults={"created_by": actor},
+    )
+    if not created:
+        raise ValidationFailed.field(
+            "target", f"{source} already {obj.get_kind_display()} {target}.")
+    label = LinkKind.label(kind)
+    _write(source, actor, JournalKind.CHANGE, body=f"Linked: {label} {target}")
+    _write(target, actor, JournalKind.CHANGE, body=f"Linked: {source} {label} this record")
+    return obj
+
+
+def links_of(record) -> list[dict]:
+    """Links in both directions, each with the record at the other end."""
+    ct = ContentType.objects.get_for_model(record)
+    outgoing = Link.objects.filter(source_type=ct, source_id=record.pk)
+    incoming = Link.objects.filter(target_type=ct, target_id=record.pk)
+    ends: dict[int, set] = {}
+    rows = []
+    for link_obj in outgoing:
+        rows.append((link_obj, "outgoing", link_obj.target_type_id, link_obj.target_id))
+    for link_obj in incoming:
+        rows.append((link_obj, "incoming", link_obj.source_type_id, link_obj.source_id))
+    for _, _, type_id, obj_id in rows:
+        ends.setdefault(type_id, set()).add(obj_id)
+    resolved = {}
+    for type_id, ids in ends.items():
+        model = ContentType.objects.get_for_id(type_id).model_class()
+        for obj in model.objects.filter(pk__in=ids):
+            resolved[(type_id, obj.pk)] = obj
+    return [
+        {"link": link_obj, "direction": direction, "other": resolved.get((type_id, obj_id))}
+        for link_obj, direction, type_id, obj_id in rows
+    ]
+
+
+# --- plain objects (reference data: groups, services, CIs...) --------------------
+
+
+def _assign_and_save(obj, data: dict):
+    m2m = {}
+    for name, value in data.items():
+        field = obj._meta.get_field(name)
+        if field.many_to_many:
+            m2m[name] = value
+        else:
+            setattr(obj, name, value)
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise ValidationFailed.from_django(exc)
+    obj.save()
+    for name, value in m2m.items():
+        getattr(obj, name).set(value)
+    return obj
+
+
+@transaction.atomic
+def create_object(model, actor, data: dict):
+    from servista.core.permissions import policy_for
+
+    policy_for(model).require(actor, "create")
+    return _assign_and_save(model(), data)
+
+
+@transaction.atomic
+def update_object(obj, actor, data: dict):
+    from servista.core.permissions import policy_for
+
+    policy_for(type(obj)).require(actor, "change", obj)
+    obj = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    return _assign_and_save(obj, data)

@@ -1,0 +1,97 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from servista.core.models import WorkRecord
+
+from .choices import Channel, HoldReason, IncidentState, ResolutionCode
+
+
+class Category(models.Model):
+    """Incident category; a category with a parent is a subcategory. A category
+    may route new incidents to a default assignment group."""
+
+    name = models.CharField(max_length=100)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="subcategories")
+    default_group = models.ForeignKey("accounts.Group", null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["parent__name", "name"]
+        verbose_name_plural = "categories"
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="category_name_per_parent"),
+            models.UniqueConstraint(fields=["name"], condition=models.Q(parent=None),
+                                    name="top_category_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
+
+
+class Incident(WorkRecord):
+    """An unplanned interruption to a service or reduction in its quality."""
+
+    number_prefix = "INC"
+    State = IncidentState
+    public_fields = WorkRecord.public_fields | {
+        "hold_reason", "resolution_code", "resolution_notes", "resolved_at", "caller",
+        "category", "subcategory", "service", "impact", "urgency",
+    }
+
+    state = models.CharField(max_length=32, choices=IncidentState.choices,
+                             default=IncidentState.NEW)
+    caller = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="incidents_called")
+    organization = models.ForeignKey("accounts.Organization", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="incidents",
+                                     help_text="The caller's organization when logged")
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    subcategory = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.PORTAL)
+    hold_reason = models.CharField(max_length=20, choices=HoldReason.choices, blank=True)
+    resolution_code = models.CharField(max_length=24, choices=ResolutionCode.choices, blank=True)
+    resolution_notes = models.TextField(blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    priority_overridden = models.BooleanField(default=False)
+    escalated = models.BooleanField(default=False)
+    reassignment_count = models.PositiveIntegerField(default=0)
+    reopen_count = models.PositiveIntegerField(default=0)
+    is_major = models.BooleanField("major incident", default=False)
+    major_incident_manager = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                               on_delete=models.PROTECT, related_name="+")
+    swarm = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+",
+                                   help_text="Agents swarming on a major incident")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="children")
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            # The list filters of the workspace, each led by the filtered
+            # column(s) and ending in the default sort so a page is a range scan.
+            models.Index(fields=["state", "assignment_group", "id"], name="inc_state_group"),
+            models.Index(fields=["assignment_group", "assigned_to", "state"],
+                         name="inc_group_assignee"),
+            models.Index(fields=["assigned_to", "state"], name="inc_assignee_state"),
+            models.Index(fields=["state", "priority", "id"], name="inc_state_priority"),
+            models.Index(fields=["organization", "state", "id"], name="inc_org_state"),
+            models.Index(fields=["caller", "id"], name="inc_caller"),
+            models.Index(fields=["opened_at"], name="inc_opened_at"),
+            models.Index(fields=["updated_at"], name="inc_updated_at"),
+            models.Index(fields=["state", "resolved_at"], name="inc_state_resolved"),
+            models.Index(fields=["is_major", "state"], name="inc_major_state"),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("incidents:incident", args=[self.number])
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.state == IncidentState.RESOLVED

@@ -1,0 +1,274 @@
+"""Servista settings: typed defaults, overridden by environment variables.
+
+Environment:
+  SERVISTA_HOME     data directory (SQLite file, secret key of the demo, collected static)
+  DATABASE_URL      e.g. postgres://user@127.0.0.1:5432/servista; default SQLite in SERVISTA_HOME
+  SECRET_KEY        required outside the demo
+  ALLOWED_HOSTS     comma separated; default localhost names
+  SERVISTA_DEMO     set by `servista demo`: generates and keeps a secret key, relaxes cookies
+  SERVISTA_DEBUG    Django debug pages (only honoured together with SERVISTA_DEMO)
+  SERVISTA_SECURE_COOKIES  secure session/CSRF cookies (default on outside the demo)
+  SERVISTA_BROKER_URL      Celery broker (redis://...) for production workers
+  SERVISTA_INCIDENT_AUTO_CLOSE_DAYS  days after resolution before an incident closes
+  EMAIL_URL-like settings: SERVISTA_EMAIL_HOST, SERVISTA_EMAIL_PORT, SERVISTA_EMAIL_FROM
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}")
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def default_home() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("servista", appauthor=False))
+
+
+BASE_DIR = Path(__file__).resolve().parent
+HOME = Path(os.environ.get("SERVISTA_HOME") or default_home()).expanduser()
+DEMO = env_bool("SERVISTA_DEMO")
+TESTING = env_bool("SERVISTA_TESTING")
+
+
+def _secret_key() -> str:
+    key = os.environ.get("SECRET_KEY", "")
+    if key:
+        return key
+    key_file = HOME / "secret_key"
+    if DEMO:
+        HOME.mkdir(parents=True, exist_ok=True)
+        if not key_file.exists():
+            key_file.write_text(secrets.token_urlsafe(50))
+            key_file.chmod(0o600)
+        return key_file.read_text().strip()
+    if key_file.exists():
+        return key_file.read_text().strip()
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
+        "(or run `servista demo`, which generates one under SERVISTA_HOME)."
+    )
+
+
+SECRET_KEY = _secret_key()
+DEBUG = DEMO and env_bool("SERVISTA_DEBUG")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_filters",
+    "django_tables2",
+    "django_htmx",
+    "axes",
+    "ninja",
+    "servista.accounts",
+    "servista.core",
+    "servista.catalog",
+    "servista.cmdb",
+    "servista.notifications",
+    "servista.incidents",
+    "servista.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "servista.core.middleware.AuditContextMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "servista.urls"
+WSGI_APPLICATION = "servista.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "servista.core.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# --- database -------------------------------------------------------------
+
+DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{HOME / 'servista.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["CONN_MAX_AGE"] = 0 if TESTING else 600
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers run beside the single writer; IMMEDIATE makes a
+        # transaction take the write lock up front instead of failing mid-way.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            "PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+    }
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SERVISTA_TEST_SQLITE") or None}
+else:
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- auth -----------------------------------------------------------------
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Login throttling (django-axes): five failures lock the username+address pair
+# for a quarter of an hour.
+AXES_FAILURE_LIMIT = env_int("SERVISTA_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = 0.25
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+# --- security -------------------------------------------------------------
+
+SECURE_COOKIES = env_bool("SERVISTA_SECURE_COOKIES", default=not DEMO)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_HSTS_SECONDS = env_int("SERVISTA_HSTS_SECONDS", 0)
+
+# --- i18n / time ----------------------------------------------------------
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = os.environ.get("SERVISTA_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+# --- static files ---------------------------------------------------------
+
+STATIC_URL = "static/"
+STATIC_ROOT = HOME / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Assets are served straight from the apps' static folders (all vendored in
+# the repository), so no collectstatic step is needed to run.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+MEDIA_ROOT = HOME / "media"
+
+# --- cache ----------------------------------------------------------------
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- email ----------------------------------------------------------------
+
+if os.environ.get("SERVISTA_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["SERVISTA_EMAIL_HOST"]
+    EMAIL_PORT = env_int("SERVISTA_EMAIL_PORT", 25)
+    EMAIL_USE_TLS = env_bool("SERVISTA_EMAIL_TLS")
+    EMAIL_HOST_USER = os.environ.get("SERVISTA_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("SERVISTA_EMAIL_PASSWORD", "")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = HOME / "mail"
+DEFAULT_FROM_EMAIL = os.environ.get("SERVISTA_EMAIL_FROM", "servista@localhost")
+
+# --- background work ------------------------------------------------------
+
+BROKER_URL = os.environ.get("SERVISTA_BROKER_URL", "")
+CELERY_BROKER_URL = BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "UTC"
+
+# --- domain settings ------------------------------------------------------
+
+SERVISTA = {
+    "INCIDENT_AUTO_CLOSE_DAYS": env_int("SERVISTA_INCIDENT_AUTO_CLOSE_DAYS", 5),
+    # Lists count exactly up to this many rows; past it the count is an estimate.
+    "EXACT_COUNT_LIMIT": env_int("SERVISTA_EXACT_COUNT_LIMIT", 10000),
+    "PAGE_SIZE": 25,
+    "MAX_PAGE_SIZE": 500,
+}
+
+# --- logging --------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("SERVISTA_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "servista": {"level": os.environ.get("SERVISTA_LOG_LEVEL", "INFO"), "propagate": True},
+    },
+}

@@ -1,0 +1,16 @@
+"""Settings for the test suite: the product settings with test-only overrides."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "servista-test-suite-only-not-a-secret")
+os.environ.setdefault("SERVISTA_HOME", tempfile.mkdtemp(prefix="servista-test-"))
+os.environ["SERVISTA_TESTING"] = "1"
+
+from servista.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SECURE_COOKIES = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+BROKER_URL = CELERY_BROKER_URL = ""
+
