@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+
+from servista.core import clock
 
 
 class Notification(models.Model):
@@ -12,7 +13,7 @@ class Notification(models.Model):
     subject = models.CharField(max_length=250)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=250, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+
+from servista.core import clock
 
 
 class IdempotencyKey(models.Model):
@@ -14,7 +15,7 @@ class IdempotencyKey(models.Model):
     status_code = models.PositiveSmallIntegerField(null=True)
     response = models.JSONField(null=True)
     headers = models.JSONField(default=dict)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(default=clock.now, db_index=True)
 
     class Meta:
         constraints = [

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.utils import timezone
 
+from servista.core import clock
 from servista.core.choices import ChoiceSet
 
 
@@ -65,7 +65,7 @@ class JournalEntry(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.SYSTEM)
     correlation_id = models.CharField(max_length=64, blank=True)
 

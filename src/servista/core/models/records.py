@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 
+from servista.core import clock
 from servista.core.choices import ChoiceSet, Impact, Priority, Urgency
 
 from .base import ValidatedModel
@@ -43,8 +43,8 @@ class WorkRecord(ValidatedModel):
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    opened_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
+    opened_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(default=clock.now)
     closed_at = models.DateTimeField(null=True, blank=True)
     service = models.ForeignKey(
         "catalog.Service", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

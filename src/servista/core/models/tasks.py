@@ -1,6 +1,6 @@
 from django.db import models
-from django.utils import timezone
 
+from servista.core import clock
 from servista.core.choices import ChoiceSet
 
 
@@ -20,10 +20,10 @@ class Task(models.Model):
     name = models.CharField(max_length=200)
     kwargs = models.JSONField(default=dict)
     status = models.CharField(max_length=10, choices=TaskStatus.choices, default=TaskStatus.QUEUED)
-    run_after = models.DateTimeField(default=timezone.now)
+    run_after = models.DateTimeField(default=clock.now)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
