@@ -26,6 +26,9 @@ class Organization(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("accounts:organization", args=[self.pk])
+
 
 class ServistaUserManager(UserManager):
     def create_superuser(self, username, email=None, password=None, **extra_fields):

@@ -7,15 +7,29 @@ from ninja import Schema
 from pydantic import create_model
 
 
+def yes_no():
+    """The widget of a yes/no filter: Any, Yes, No."""
+    return forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
+
+
 class RefField(forms.CharField):
     """A reference typed by a person or a program: an id, a name, or one of
-    the ``specials`` (e.g. 'none' for empty, 'me' for the current user)."""
+    the ``specials`` (e.g. 'none' for empty, 'me' for the current user).
+    With ``pick_from`` (a callable returning a queryset) the web form offers a
+    select of those objects instead of a text box."""
 
-    def __init__(self, *args, model=None, lookups=("name",), specials=(), **kwargs):
+    def __init__(self, *args, model=None, lookups=("name",), specials=(), pick_from=None,
+                 **kwargs):
         self.model = model
         self.lookups = lookups
         self.specials = specials
         super().__init__(*args, **kwargs)
+        if pick_from is not None:
+            options = [("", "Any")]
+            if "none" in specials:
+                options.append(("none", "(none)"))
+            options += [(str(obj.pk), str(obj)) for obj in pick_from()]
+            self.widget = forms.Select(choices=options)
 
     def clean(self, value):
         value = super().clean(value)
@@ -40,9 +54,10 @@ class RefFilter(django_filters.Filter):
 
     field_class = RefField
 
-    def __init__(self, *args, model=None, lookups=("name",), specials=("none",), **kwargs):
+    def __init__(self, *args, model=None, lookups=("name",), specials=("none",), pick_from=None,
+                 **kwargs):
         super().__init__(*args, **kwargs)
-        self.extra.update(model=model, lookups=lookups, specials=specials)
+        self.extra.update(model=model, lookups=lookups, specials=specials, pick_from=pick_from)
 
     def filter(self, qs, value):
         if value is None:

@@ -119,6 +119,8 @@ def create_record(record, actor, *, body: str = ""):
         value = _field_value(record, field)
         if value is None or value == "" or value is False:
             continue
+        if value == 0 and not field.choices:
+            continue  # counters start at zero: nothing to tell
         changes[field.name] = _change(record, field, None, value)
     _write(record, actor, JournalKind.CHANGE, body=body or "Created", changes=changes)
     return record
@@ -202,12 +204,14 @@ def public_view(entry: JournalEntry, record) -> dict | None:
     return {"body": entry.body if entry.body in ("Created",) else "", "changes": changes}
 
 
-def visible_journal(record, user) -> list[tuple[JournalEntry, dict]]:
+def visible_journal(record, user, *, public: bool = False) -> list[tuple[JournalEntry, dict]]:
     """The activity stream as this user may see it, as (entry, changes):
-    staff see everything; requesters see comments and changes to the
-    record's public fields, never work notes."""
-    entries = journal(record, public_only=not user.is_agent)
-    if user.is_agent:
+    staff see everything; requesters (and anyone, with ``public=True``, as in
+    the portal) see comments and changes to the record's public fields,
+    never work notes."""
+    staff_view = user.is_agent and not public
+    entries = journal(record, public_only=not staff_view)
+    if staff_view:
         return [(entry, entry.changes) for entry in entries]
     visible = []
     for entry in entries:

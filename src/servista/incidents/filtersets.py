@@ -1,10 +1,11 @@
 import django_filters
+from django import forms
 
 from servista.accounts.models import Group, Organization, User
 from servista.catalog.models import Service
 from servista.cmdb.models import ConfigurationItem
 from servista.core.choices import Impact, Priority, Urgency
-from servista.core.filtersets import BaseFilterSet, RefFilter
+from servista.core.filtersets import BaseFilterSet, RefFilter, yes_no
 
 from .choices import Channel, IncidentState
 from .models import Category, Incident
@@ -12,31 +13,56 @@ from .models import Category, Incident
 PEOPLE = ("username", "email")
 
 
+def active_groups():
+    return Group.objects.filter(active=True).order_by("name")
+
+
+def services():
+    return Service.objects.order_by("name")
+
+
+def top_categories():
+    return Category.objects.filter(parent=None).order_by("name")
+
+
 class IncidentFilterSet(BaseFilterSet):
+    """Filters of the incident lists (workspace, API, CLI). Each one is
+    backed by an index of the incident table."""
+
     number_field = "number"
     search_fields = ("short_description",)
 
-    state = django_filters.MultipleChoiceFilter(choices=IncidentState.choices)
-    open = django_filters.BooleanFilter(method="filter_open", label="Open")
-    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices)
+    state = django_filters.MultipleChoiceFilter(choices=IncidentState.choices,
+                                                widget=forms.CheckboxSelectMultiple)
+    open = django_filters.BooleanFilter(method="filter_open", label="Open", widget=yes_no())
+    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices,
+                                                   widget=forms.CheckboxSelectMultiple)
     impact = django_filters.MultipleChoiceFilter(choices=Impact.choices)
     urgency = django_filters.MultipleChoiceFilter(choices=Urgency.choices)
-    assignment_group = RefFilter(model=Group)
-    assigned_to = RefFilter(model=User, lookups=PEOPLE, specials=("none", "me"))
+    assignment_group = RefFilter(model=Group, pick_from=active_groups, label="Assignment group")
+    assigned_to = RefFilter(model=User, lookups=PEOPLE, specials=("none", "me"),
+                            label="Assigned to", help_text="username, 'me' or 'none'")
     caller = RefFilter(model=User, lookups=PEOPLE, specials=("me",))
     organization = RefFilter(model=Organization)
-    service = RefFilter(model=Service)
-    ci = RefFilter(field_name="configuration_item", model=ConfigurationItem)
-    category = RefFilter(model=Category, specials=("none",))
+    service = RefFilter(model=Service, pick_from=services)
+    ci = RefFilter(field_name="configuration_item", model=ConfigurationItem,
+                   label="Configuration item")
+    category = RefFilter(model=Category, specials=("none",), pick_from=top_categories)
     channel = django_filters.MultipleChoiceFilter(choices=Channel.choices)
-    is_major = django_filters.BooleanFilter()
-    escalated = django_filters.BooleanFilter()
-    parent = RefFilter(model=Incident, lookups=("number",))
-    my_groups = django_filters.BooleanFilter(method="filter_my_groups",
-                                             label="In my groups")
-    opened_after = django_filters.IsoDateTimeFilter(field_name="opened_at", lookup_expr="gte")
-    opened_before = django_filters.IsoDateTimeFilter(field_name="opened_at", lookup_expr="lt")
-    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    is_major = django_filters.BooleanFilter(label="Major incident", widget=yes_no())
+    escalated = django_filters.BooleanFilter(widget=yes_no())
+    parent = RefFilter(model=Incident, lookups=("number",), label="Parent incident")
+    my_groups = django_filters.BooleanFilter(method="filter_my_groups", label="In my groups",
+                                             widget=yes_no())
+    opened_after = django_filters.IsoDateTimeFilter(
+        field_name="opened_at", lookup_expr="gte", label="Opened after",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    opened_before = django_filters.IsoDateTimeFilter(
+        field_name="opened_at", lookup_expr="lt", label="Opened before",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    updated_after = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label="Updated after",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     ordering = django_filters.OrderingFilter(
         fields=(
             ("id", "number"), ("priority", "priority"), ("state", "state"),
@@ -46,6 +72,9 @@ class IncidentFilterSet(BaseFilterSet):
             ("assigned_to__username", "assigned_to"),
         ),
     )
+
+    # Filters the workspace sidebar leaves to the API and the URL.
+    hidden_in_ui = ("impact", "urgency", "channel", "organization", "parent", "ordering", "ci")
 
     class Meta:
         model = Incident
@@ -68,7 +97,7 @@ class IncidentFilterSet(BaseFilterSet):
 class CategoryFilterSet(BaseFilterSet):
     search_fields = ("name",)
     parent = RefFilter(model=Category, specials=("none",))
-    active = django_filters.BooleanFilter()
+    active = django_filters.BooleanFilter(widget=yes_no())
 
     class Meta:
         model = Category

@@ -1,1 +1,13 @@
-urlpatterns = []
+from django.urls import path
+
+from . import portal_views as views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("report/", views.report, name="report"),
+    path("tickets/<str:ident>/", views.ticket, name="ticket"),
+    path("tickets/<str:ident>/comment/", views.comment, name="comment"),
+    path("tickets/<str:ident>/confirm/", views.confirm, name="confirm"),
+]

@@ -243,7 +243,7 @@ def log_incident(actor: User, *, short_description: str, caller: User | None = N
 
     incident = Incident(
         short_description=short_description.strip(), description=description or "",
-        caller=caller, organization_id=caller.organization_id, category=category,
+        caller=caller, organization=caller.organization, category=category,
         subcategory=subcategory, service=service, configuration_item=configuration_item,
         impact=impact, urgency=urgency, priority=compute_priority(impact, urgency),
         assignment_group=assignment_group, assigned_to=assigned_to,

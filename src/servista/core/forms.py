@@ -1,0 +1,67 @@
+"""Form base classes and reference fields shared by every practice's forms."""
+
+from django import forms
+
+from servista.accounts.models import User
+
+
+def style_fields(form) -> None:
+    """Bootstrap classes on every widget, so templates stay generic."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect
+                      | forms.CheckboxSelectMultiple):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class ServistaForm(forms.Form):
+    """A form that knows who fills it in (``self.user``) and which object it
+    acts on (``self.instance``)."""
+
+    def __init__(self, *args, user=None, instance=None, **kwargs):
+        self.user = user
+        self.instance = instance
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+        if self.is_bound:
+            for name in self.errors:
+                if name in self.fields:
+                    widget = self.fields[name].widget
+                    widget.attrs["class"] += " is-invalid"
+
+
+class PersonField(forms.CharField):
+    """A person typed by username or e-mail (with type-ahead suggestions from
+    the people search); cleans to the User."""
+
+    def __init__(self, *args, queryset=None, **kwargs):
+        self.queryset = queryset
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update({
+            "autocomplete": "off", "list": "", "data-people-search": "1",
+            "placeholder": "username or e-mail",
+        })
+
+    def prepare_value(self, value):
+        if isinstance(value, User):
+            return value.username
+        return value
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        qs = self.queryset if self.queryset is not None else User.objects.filter(is_active=True)
+        user = qs.filter(username__iexact=value).first() or qs.filter(email__iexact=value).first()
+        if user is None:
+            raise forms.ValidationError(f"No person '{value}'.")
+        return user
+
+
+def instance_or_none(value):
+    return value if value not in ("", None) else None

@@ -1,0 +1,240 @@
+"""Generic pages configured by a few attributes: a list with filters,
+sorting and pagination; a detail page; a form that calls a service.
+
+Every page restricts its queryset through the model's policy (the same one
+the API and the command line use), and answers HTMX requests with the partial
+that changed.
+"""
+
+from functools import cached_property
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.views import View
+from django_tables2 import RequestConfig
+
+from servista.core.api import count_rows
+from servista.core.exceptions import DomainError, Forbidden, NotFound
+from servista.core.forms import style_fields
+from servista.core.permissions import policy_for, restrict
+
+
+class CappedCountPaginator(Paginator):
+    """Counts exactly up to the configured limit, then estimates (large
+    lists stay fast); ``count_is_estimate`` tells the template."""
+
+    count_is_estimate = False
+
+    @cached_property
+    def count(self):
+        rows = self.object_list
+        # django-tables2 paginates its BoundRows; count their queryset.
+        queryset = getattr(getattr(rows, "data", None), "data", rows)
+        if not hasattr(queryset, "query"):
+            return len(rows)
+        count, self.count_is_estimate = count_rows(queryset)
+        return count
+
+
+def htmx_redirect(request, url: str) -> HttpResponse:
+    """Navigate after a successful form: HX-Redirect for HTMX, 302 otherwise."""
+    if getattr(request, "htmx", False):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return HttpResponseRedirect(url)
+
+
+def apply_domain_error(form, exc: DomainError) -> None:
+    """Show a service's refusal on the form: field errors next to their
+    fields, the rest at the top."""
+    placed = False
+    for field, messages_ in exc.errors.items():
+        for message in messages_:
+            if field in form.fields:
+                form.add_error(field, message)
+                placed = True
+    if not placed:
+        form.add_error(None, exc.detail)
+
+
+class ObjectMixin(LoginRequiredMixin):
+    queryset = None
+    lookup_field = "pk"          # URL kwarg "ident" is matched against this field
+
+    def get_queryset(self):
+        return restrict(self.queryset.all(), self.request.user)
+
+    def get_object(self):
+        ident = str(self.kwargs["ident"])
+        qs = self.get_queryset()
+        try:
+            if self.lookup_field == "number":
+                if ident.isdigit():
+                    return qs.get(pk=int(ident))
+                return qs.get(number=ident.upper())
+            return qs.get(**{self.lookup_field: ident})
+        except (qs.model.DoesNotExist, ValueError):
+            raise Http404(f"No {qs.model._meta.verbose_name} {ident}")
+
+    def require(self, action: str, obj=None):
+        model = self.queryset.model
+        if not policy_for(model).can(self.request.user, action, obj):
+            raise PermissionDenied(f"You are not allowed to {action} this.")
+
+
+class ObjectListView(ObjectMixin, View):
+    """A filterable, sortable, paginated table of objects."""
+
+    filterset = None
+    table = None
+    template_name = "core/object_list.html"
+    results_template = "core/includes/results.html"
+    title = ""
+    per_page = 25
+    bulk_actions = False
+
+    def get_filtered(self):
+        qs = self.get_queryset()
+        if self.filterset is None:
+            return qs, None
+        filterset = self.filterset(self.request.GET or None, queryset=qs, request=self.request)
+        if filterset.is_bound and not filterset.is_valid():
+            return qs.none(), filterset
+        return filterset.qs, filterset
+
+    def get_table(self, queryset):
+        table = self.table(queryset, request=self.request)
+        per_page = self.request.GET.get("per_page", self.per_page)
+        try:
+            per_page = max(1, min(int(per_page), 200))
+        except ValueError:
+            per_page = self.per_page
+        RequestConfig(self.request, paginate={
+            "per_page": per_page, "paginator_class": CappedCountPaginator,
+        }).configure(table)
+        return table
+
+    def filter_form(self, filterset):
+        """The sidebar: the filter set's form, styled, without the filters
+        meant for the API only (their values ride along as hidden inputs)."""
+        if filterset is None:
+            return None, []
+        form = filterset.form
+        style_fields(form)
+        hidden_names = set(getattr(filterset, "hidden_in_ui", ()))
+        shown = [field for field in form if field.name not in hidden_names]
+        carried = [(name, value) for name in hidden_names
+                   for value in self.request.GET.getlist(name) if value]
+        return shown, carried
+
+    def get_context(self, **extra):
+        queryset, filterset = self.get_filtered()
+        shown, carried = self.filter_form(filterset)
+        context = {
+            "title": self.title or self.queryset.model._meta.verbose_name_plural.capitalize(),
+            "model": self.queryset.model,
+            "filterset": filterset,
+            "filter_form": shown,
+            "filter_carried": carried,
+            "table": self.get_table(queryset),
+            "bulk_actions": self.bulk_actions,
+            "can_create": policy_for(self.queryset.model).can(self.request.user, "create"),
+        }
+        context.update(extra)
+        return context
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context()
+        if request.htmx and not request.htmx.boosted and request.htmx.target == "results":
+            return render(request, self.results_template, context)
+        return render(request, self.template_name, context)
+
+
+def field_rows(obj, names) -> list[tuple[str, object]]:
+    """(label, shown value) for each named field: choice labels, related
+    objects as text."""
+    rows = []
+    for name in names:
+        field = obj._meta.get_field(name)
+        display = getattr(obj, f"get_{name}_display", None)
+        value = display() if callable(display) else getattr(obj, name)
+        rows.append((str(field.verbose_name).capitalize(), value))
+    return rows
+
+
+class ObjectDetailView(ObjectMixin, View):
+    template_name = "core/object_detail.html"
+    detail_fields: tuple[str, ...] = ()
+
+    def get_context(self, obj, **extra):
+        return {"object": obj, "title": str(obj), "fields": field_rows(obj, self.detail_fields),
+                **extra}
+
+    def get(self, request, *args, **kwargs):
+        obj = self.get_object()
+        return render(request, self.template_name, self.get_context(obj))
+
+
+class ObjectFormView(ObjectMixin, View):
+    """GET shows the form; POST validates it and calls ``save(form, obj)``,
+    which calls the app's services. A refusal from the services shows on the
+    form and nothing is saved."""
+
+    form_class = None
+    template_name = "core/object_edit.html"
+    form_template = "core/includes/form.html"
+    action = "change"            # policy action required ("create" for new objects)
+    creating = False
+    title = ""
+
+    def get_form(self, obj, data=None):
+        return self.form_class(data=data, instance=obj, user=self.request.user)
+
+    def save(self, form, obj):
+        raise NotImplementedError(f"{type(self).__name__}.save must call a service")
+
+    def success_url(self, obj):
+        return obj.get_absolute_url()
+
+    def get_context(self, form, obj):
+        title = self.title or (
+            f"New {self.queryset.model._meta.verbose_name}" if self.creating else f"Edit {obj}")
+        return {"form": form, "object": obj, "title": title}
+
+    def load(self):
+        if self.creating:
+            self.require("create")
+            return None
+        obj = self.get_object()
+        self.require(self.action, obj)
+        return obj
+
+    def get(self, request, *args, **kwargs):
+        obj = self.load()
+        return render(request, self.template_name, self.get_context(self.get_form(obj), obj))
+
+    def post(self, request, *args, **kwargs):
+        obj = self.load()
+        form = self.get_form(obj, request.POST)
+        if form.is_valid():
+            try:
+                saved = self.save(form, obj)
+            except Forbidden as exc:
+                raise PermissionDenied(exc.detail)
+            except NotFound as exc:
+                raise Http404(exc.detail)
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, self.success_message(saved))
+                return htmx_redirect(request, self.success_url(saved))
+        template = self.form_template if request.htmx else self.template_name
+        return render(request, template, self.get_context(form, obj), status=422)
+
+    def success_message(self, obj) -> str:
+        return f"{obj} saved."

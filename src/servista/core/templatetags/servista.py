@@ -1,0 +1,70 @@
+"""Template helpers: badges for choice values, safe Markdown, permission checks."""
+
+import markdown as md
+import nh3
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from servista.core.choices import Priority
+from servista.core.permissions import policy_for
+
+register = template.Library()
+
+_ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "a", "h1", "h2",
+    "h3", "h4", "hr", "table", "thead", "tbody", "tr", "th", "td", "del",
+}
+
+
+@register.filter
+def markdown(text: str) -> str:
+    """Markdown rendered to HTML and sanitised (no scripts, no raw HTML
+    beyond a short list of tags, links made safe)."""
+    html = md.markdown(text or "", extensions=["fenced_code", "tables", "nl2br"])
+    return mark_safe(nh3.clean(html, tags=_ALLOWED_TAGS, link_rel="noopener noreferrer nofollow"))  # noqa: S308
+
+
+@register.simple_tag
+def state_badge(obj) -> str:
+    return format_html('<span class="badge text-bg-{} state-badge">{}</span>',
+                       obj.get_state_color(), obj.get_state_display())
+
+
+@register.simple_tag
+def priority_badge(value) -> str:
+    if value in (None, ""):
+        return ""
+    return format_html('<span class="badge priority-{} ">{}</span>', value, Priority.label(value))
+
+
+@register.simple_tag
+def choice_badge(choice_set, value) -> str:
+    return format_html('<span class="badge text-bg-{}">{}</span>', choice_set.color(value),
+                       choice_set.label(value))
+
+
+@register.simple_tag(takes_context=True)
+def can(context, action: str, obj) -> bool:
+    """{% can "resolve" incident as may_resolve %}"""
+    user = context["request"].user
+    model = obj if isinstance(obj, type) else type(obj)
+    target = None if isinstance(obj, type) else obj
+    return policy_for(model).can(user, action, target)
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **kwargs) -> str:
+    """The current query string with some parameters replaced."""
+    params = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + params.urlencode() if params else "?"
+
+
+@register.filter
+def field_label(changes_key: str) -> str:
+    return changes_key.replace("_", " ").capitalize()

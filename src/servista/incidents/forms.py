@@ -1,0 +1,239 @@
+"""Forms of the agent workspace and the self-service portal. They only
+collect and type the input; the rules are in services.py."""
+
+from django import forms
+
+from servista.accounts.models import Group, User
+from servista.catalog.choices import ServiceStatus
+from servista.catalog.models import Service
+from servista.cmdb.choices import CIStatus
+from servista.cmdb.models import ConfigurationItem
+from servista.core.choices import Impact, Priority, Urgency
+from servista.core.forms import PersonField, ServistaForm
+
+from .choices import Channel, HoldReason, IncidentState, ResolutionCode
+from .models import Category, Incident
+
+BLANK = [("", "—")]
+AGENT_ROLES = ("agent", "manager", "admin")
+
+
+def agents():
+    return User.objects.filter(is_active=True, role__in=AGENT_ROLES)
+
+
+def grouped_subcategories():
+    groups: dict[str, list] = {}
+    for sub in Category.objects.filter(active=True).exclude(parent=None).select_related("parent"):
+        groups.setdefault(sub.parent.name, []).append((str(sub.pk), sub.name))
+    return BLANK + sorted(groups.items())
+
+
+def grouped_assignees():
+    """Agents listed under each of their groups."""
+    rows = Group.members.through.objects.filter(
+        group__active=True, user__is_active=True, user__role__in=AGENT_ROLES
+    ).select_related("group", "user").order_by("group__name", "user__last_name")
+    groups: dict[str, list] = {}
+    for row in rows:
+        groups.setdefault(row.group.name, []).append((str(row.user.pk), str(row.user)))
+    return BLANK + list(groups.items())
+
+
+class RefChoiceField(forms.TypedChoiceField):
+    """A select of ids (possibly in option groups) that cleans to an object."""
+
+    def __init__(self, *args, model=None, **kwargs):
+        self.model = model
+        super().__init__(*args, coerce=self.to_object, empty_value=None, **kwargs)
+
+    def to_object(self, value):
+        obj = self.model._default_manager.filter(pk=value).first()
+        if obj is None:
+            raise forms.ValidationError("Select a valid choice.")
+        return obj
+
+    def prepare_value(self, value):
+        return str(value.pk) if hasattr(value, "pk") else value
+
+
+class IncidentForm(ServistaForm):
+    """Logging and editing an incident in the agent workspace."""
+
+    caller = PersonField(label="Caller")
+    short_description = forms.CharField(max_length=200, widget=forms.TextInput(
+        attrs={"col": "col-12", "autofocus": True}))
+    description = forms.CharField(required=False, widget=forms.Textarea(
+        attrs={"rows": 5, "col": "col-12"}))
+    category = forms.ModelChoiceField(Category.objects.filter(parent=None, active=True),
+                                      required=False)
+    subcategory = RefChoiceField(model=Category, required=False)
+    service = forms.ModelChoiceField(Service.objects.exclude(status=ServiceStatus.RETIRED),
+                                     required=False)
+    configuration_item = forms.ModelChoiceField(
+        ConfigurationItem.objects.exclude(status=CIStatus.RETIRED), required=False,
+        label="Configuration item")
+    impact = forms.TypedChoiceField(choices=Impact.choices, coerce=int, initial=2)
+    urgency = forms.TypedChoiceField(choices=Urgency.choices, coerce=int, initial=2)
+    channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.PHONE)
+    assignment_group = forms.ModelChoiceField(Group.objects.filter(active=True), required=False,
+                                              help_text="Empty: routed by category")
+    assigned_to = RefChoiceField(model=User, required=False, label="Assigned to")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    FIELDS = ("caller", "short_description", "description", "category", "subcategory",
+              "service", "configuration_item", "impact", "urgency", "channel",
+              "assignment_group", "assigned_to")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subcategory"].choices = grouped_subcategories()
+        self.fields["assigned_to"].choices = grouped_assignees()
+        for name in ("impact", "urgency"):
+            self.fields[name].widget.attrs.update({
+                "hx-get": "/incidents/priority-preview", "hx-target": "#priority-preview",
+                "hx-include": "[name=impact],[name=urgency]", "hx-trigger": "change",
+            })
+        if self.instance is not None and not self.is_bound:
+            for name in self.FIELDS:
+                self.initial[name] = getattr(self.instance, name)
+            self.initial["version"] = self.instance.version
+
+    def changed(self) -> dict:
+        """The fields the agent actually changed (for an edit)."""
+        return {name: self.cleaned_data[name] for name in self.FIELDS
+                if name in self.changed_data}
+
+
+class ReportForm(ServistaForm):
+    """The self-service portal's 'report a problem' form, in the words of
+    the person affected."""
+
+    short_description = forms.CharField(
+        label="What is not working?", max_length=200,
+        widget=forms.TextInput(attrs={
+            "col": "col-12", "autofocus": True,
+            "placeholder": "e.g. I cannot print to the 3rd floor printer"}))
+    description = forms.CharField(
+        label="Details", required=False,
+        help_text="What were you doing? Any error message? Since when?",
+        widget=forms.Textarea(attrs={"rows": 5, "col": "col-12"}))
+    service = forms.ModelChoiceField(Service.objects.filter(status=ServiceStatus.LIVE),
+                                     required=False, label="Which service is affected?",
+                                     empty_label="I don't know")
+    impact = forms.TypedChoiceField(
+        label="Who is affected?", coerce=int, initial=3,
+        choices=[(3, "Just me"), (2, "My team or department"), (1, "Many people / everyone")])
+    urgency = forms.TypedChoiceField(
+        label="How much does it stop your work?", coerce=int, initial=3,
+        choices=[(3, "I can work around it"), (2, "It slows me down a lot"),
+                 (1, "I cannot work at all")])
+
+
+class CommentForm(ServistaForm):
+    body = forms.CharField(label="Comment", widget=forms.Textarea(
+        attrs={"rows": 3, "col": "col-12", "data-shortcut-focus": "c",
+               "placeholder": "Write a comment… (Markdown)"}))
+    kind = forms.ChoiceField(choices=[("comment", "Comment (visible to the caller)"),
+                                      ("work_note", "Work note (support staff only)")],
+                             initial="comment", widget=forms.RadioSelect)
+
+
+# --- action forms (one per operation of the detail page) ---------------------------
+
+
+class ReasonForm(ServistaForm):
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2,
+                                                                          "col": "col-12"}))
+
+
+class RequiredReasonForm(ServistaForm):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "col": "col-12"}))
+
+
+class ResolveForm(ServistaForm):
+    resolution_code = forms.ChoiceField(choices=BLANK + ResolutionCode.choices, required=False)
+    resolution_notes = forms.CharField(required=False, widget=forms.Textarea(
+        attrs={"rows": 4, "col": "col-12"}), help_text="What was done to restore the service "
+                                                       "(visible to the caller).")
+
+
+class HoldForm(ServistaForm):
+    hold_reason = forms.ChoiceField(choices=BLANK + HoldReason.choices, required=False,
+                                    label="Waiting for")
+    reason = forms.CharField(required=False, label="Note",
+                             widget=forms.Textarea(attrs={"rows": 2, "col": "col-12"}))
+
+
+class AssignForm(ServistaForm):
+    assignment_group = forms.ModelChoiceField(Group.objects.filter(active=True), required=False)
+    assigned_to = RefChoiceField(model=User, required=False, label="Assigned to")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].choices = grouped_assignees()
+        if self.instance is not None and not self.is_bound:
+            self.initial.update(assignment_group=self.instance.assignment_group_id,
+                                assigned_to=self.instance.assigned_to_id)
+
+
+class EscalateForm(ServistaForm):
+    kind = forms.ChoiceField(choices=[
+        ("functional", "Functional: pass to a group with more expertise"),
+        ("hierarchical", "Hierarchical: inform management"),
+    ], widget=forms.RadioSelect, initial="functional", label="Escalation")
+    assignment_group = forms.ModelChoiceField(Group.objects.filter(active=True), required=False,
+                                              help_text="For a functional escalation")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "col": "col-12"}))
+
+
+class PriorityForm(ServistaForm):
+    priority = forms.TypedChoiceField(choices=[("", "Back to the matrix")] + Priority.choices,
+                                      coerce=int, empty_value=None, required=False)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "col": "col-12"}))
+
+
+class MajorForm(ServistaForm):
+    manager = forms.ModelChoiceField(agents(), label="Major-incident manager")
+    swarm = forms.ModelMultipleChoiceField(agents(), required=False,
+                                           help_text="Agents who swarm on it",
+                                           widget=forms.SelectMultiple(attrs={"size": 8}))
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2,
+                                                                          "col": "col-12"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["manager"].queryset = agents()
+        self.fields["swarm"].queryset = agents()
+
+
+class ParentForm(ServistaForm):
+    parent = forms.CharField(required=False, label="Parent incident number",
+                             help_text="Empty to detach from the parent")
+
+    def clean_parent(self):
+        number = self.cleaned_data["parent"].strip().upper()
+        if not number:
+            return None
+        parent = Incident.objects.filter(number=number).first()
+        if parent is None:
+            raise forms.ValidationError(f"No incident {number}.")
+        return parent
+
+
+class BulkForm(ServistaForm):
+    selection = forms.MultipleChoiceField(required=True, error_messages={
+        "required": "Select at least one incident."})
+    action = forms.ChoiceField(choices=[("take", "Assign to me"), ("assign", "Assign"),
+                                        ("state", "Change state")])
+    assignment_group = forms.ModelChoiceField(Group.objects.filter(active=True), required=False)
+    state = forms.ChoiceField(choices=BLANK + IncidentState.choices, required=False)
+    hold_reason = forms.ChoiceField(choices=BLANK + HoldReason.choices, required=False)
+    resolution_code = forms.ChoiceField(choices=BLANK + ResolutionCode.choices, required=False)
+    resolution_notes = forms.CharField(required=False)
+    reason = forms.CharField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.fields["selection"].choices = [(n, n) for n in self.data.getlist("selection")]

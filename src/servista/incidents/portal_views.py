@@ -1,0 +1,132 @@
+"""The self-service portal: an employee reports a problem, follows their
+organization's tickets, talks with the service desk, and confirms (or
+rejects) a resolution. Only public comments and public fields are shown."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from servista.core import services as records
+from servista.core.exceptions import DomainError, Forbidden
+from servista.core.generic_views import apply_domain_error, htmx_redirect
+
+from . import services
+from .choices import IncidentState
+from .forms import CommentForm, ReportForm
+from .models import Incident
+
+State = IncidentState
+TABS = {"open": ("Open", State.OPEN), "resolved": ("Awaiting your confirmation",
+                                                   (State.RESOLVED,)),
+        "all": ("All", None)}
+
+
+def portal_queryset(user):
+    """The tickets shown in someone's portal: their own and their
+    organization's (the requester scope of the incident policy)."""
+    return Incident.objects.filter(services.policy().requester_filter(user))
+
+
+def get_ticket(user, ident) -> Incident:
+    qs = portal_queryset(user).select_related("caller", "service", "assigned_to")
+    ident = str(ident)
+    ticket = qs.filter(pk=int(ident)).first() if ident.isdigit() else \
+        qs.filter(number=ident.upper()).first()
+    if ticket is None:
+        raise Http404("No such ticket")
+    return ticket
+
+
+@login_required
+def home(request):
+    tab = request.GET.get("tab", "open")
+    if tab not in TABS:
+        tab = "open"
+    qs = portal_queryset(request.user).select_related("caller", "service").order_by("-id")
+    counts = {key: (qs.filter(state__in=states).count() if states else None)
+              for key, (_, states) in TABS.items()}
+    states = TABS[tab][1]
+    tickets = qs.filter(state__in=states) if states else qs
+    return render(request, "incidents/portal/home.html", {
+        "title": "Self-service portal", "tickets": tickets[:50], "tab": tab, "tabs": TABS,
+        "counts": counts,
+    })
+
+
+@login_required
+def report(request):
+    form = ReportForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = services.log_incident(request.user, channel="portal", **form.cleaned_data)
+        except Forbidden as exc:
+            raise PermissionDenied(exc.detail)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, f"Thank you. Your ticket {incident.number} is logged; "
+                                      "the service desk will be in touch.")
+            return htmx_redirect(request, incident_url(incident))
+    status = 422 if form.is_bound else 200
+    return render(request, "incidents/portal/report.html",
+                  {"form": form, "title": "Report a problem"}, status=status)
+
+
+def incident_url(incident) -> str:
+    from django.urls import reverse
+
+    return reverse("portal:ticket", args=[incident.number])
+
+
+@login_required
+def ticket(request, ident):
+    incident = get_ticket(request.user, ident)
+    return render(request, "incidents/portal/ticket.html", ticket_context(request, incident))
+
+
+def ticket_context(request, incident, form=None):
+    return {
+        "title": f"{incident.number} {incident.short_description}",
+        "incident": incident,
+        "entries": records.visible_journal(incident, request.user, public=True),
+        "comment_form": form or CommentForm(user=request.user),
+        "is_caller": incident.caller_id == request.user.pk,
+    }
+
+
+@login_required
+@require_POST
+def comment(request, ident):
+    incident = get_ticket(request.user, ident)
+    form = CommentForm(request.POST, user=request.user)
+    form.fields["kind"].required = False
+    if form.is_valid():
+        try:
+            services.comment(incident, request.user, form.cleaned_data["body"])
+        except Forbidden as exc:
+            raise PermissionDenied(exc.detail)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            return htmx_redirect(request, incident_url(incident))
+    return render(request, "incidents/portal/ticket.html",
+                  ticket_context(request, incident, form), status=422)
+
+
+@login_required
+@require_POST
+def confirm(request, ident):
+    """The caller accepts the resolution: the ticket closes."""
+    incident = get_ticket(request.user, ident)
+    try:
+        services.close(incident, request.user, reason="Resolution confirmed by the caller.")
+    except Forbidden as exc:
+        raise PermissionDenied(exc.detail)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, f"{incident.number} is closed. Thank you for confirming.")
+    return htmx_redirect(request, incident_url(incident))

@@ -1,0 +1,371 @@
+"""The agent workspace: queues, the incident list, the incident page with its
+actions and activity stream, logging and editing. Every change goes through
+services.py."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+
+from servista.core import services as records
+from servista.core.api import count_rows
+from servista.core.exceptions import DomainError, Forbidden, NotFound
+from servista.core.generic_views import (
+    ObjectDetailView,
+    ObjectFormView,
+    ObjectListView,
+    ObjectMixin,
+    apply_domain_error,
+    htmx_redirect,
+)
+from servista.core.permissions import restrict
+from servista.core.priority import compute_priority
+
+from . import services
+from .choices import IncidentState
+from .filtersets import IncidentFilterSet
+from .forms import (
+    AssignForm,
+    BulkForm,
+    CommentForm,
+    EscalateForm,
+    HoldForm,
+    IncidentForm,
+    MajorForm,
+    ParentForm,
+    PriorityForm,
+    ReasonForm,
+    RequiredReasonForm,
+    ResolveForm,
+)
+from .models import Incident
+from .tables import IncidentTable
+
+State = IncidentState
+LIST_RELATED = ("caller", "assignment_group", "assigned_to")
+
+
+class AgentOnlyMixin:
+    """The workspace is the support staff's; requesters go to the portal."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.is_agent:
+            ident = kwargs.get("ident")
+            return redirect("portal:ticket", ident) if ident else redirect("portal:home")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class IncidentListView(AgentOnlyMixin, ObjectListView):
+    queryset = Incident.objects.select_related(*LIST_RELATED)
+    filterset = IncidentFilterSet
+    table = IncidentTable
+    template_name = "incidents/incident_list.html"
+    bulk_actions = "incidents/includes/bulk_bar.html"
+    title = "Incidents"
+
+    def get_context(self, **extra):
+        return super().get_context(bulk_form=BulkForm(user=self.request.user), **extra)
+
+
+QUEUES = {
+    "mine": "Assigned to me",
+    "groups": "My groups, unassigned",
+    "open": "All open, by priority",
+}
+
+
+def queue_queryset(queue: str, user):
+    qs = Incident.objects.filter(state__in=State.OPEN)
+    if queue == "mine":
+        return qs.filter(assigned_to=user)
+    if queue == "groups":
+        return qs.filter(assignment_group__in=user.support_groups.values("pk"),
+                         assigned_to=None)
+    return qs
+
+
+class QueueView(IncidentListView):
+    """The agent's queues: mine; my groups' unassigned; all open by priority."""
+
+    template_name = "incidents/workspace.html"
+
+    def get_queryset(self):
+        queue = self.kwargs["queue"]
+        if queue not in QUEUES:
+            raise Http404("No such queue")
+        qs = restrict(queue_queryset(queue, self.request.user), self.request.user)
+        qs = qs.select_related(*LIST_RELATED)
+        if queue == "open" and "sort" not in self.request.GET:
+            qs = qs.order_by("priority", "opened_at")
+        return qs
+
+    def get_table(self, queryset):
+        table = super().get_table(queryset)
+        if self.kwargs["queue"] == "open" and "sort" not in self.request.GET:
+            table.order_by = ()  # keep the queue's priority order
+        return table
+
+    def get_context(self, **extra):
+        user = self.request.user
+        tabs = []
+        for key, label in QUEUES.items():
+            count, estimated = count_rows(queue_queryset(key, user))
+            tabs.append({"key": key, "label": label, "count": count, "estimated": estimated})
+        return super().get_context(queue=self.kwargs["queue"], tabs=tabs,
+                                   title=QUEUES[self.kwargs["queue"]], **extra)
+
+
+class IncidentDetailView(AgentOnlyMixin, ObjectDetailView):
+    queryset = Incident.objects.select_related(
+        "caller", "caller__organization", "organization", "category", "subcategory", "service",
+        "configuration_item", "assignment_group", "assignment_group__manager", "assigned_to",
+        "opened_by", "resolved_by", "major_incident_manager", "parent",
+    )
+    lookup_field = "number"
+    template_name = "incidents/incident_detail.html"
+
+    def get_context(self, obj, **extra):
+        user = self.request.user
+        return {
+            "object": obj,
+            "incident": obj,
+            "title": f"{obj.number} {obj.short_description}",
+            "entries": records.visible_journal(obj, user),
+            "comment_form": extra.pop("comment_form", None) or CommentForm(user=user),
+            "children": obj.children.select_related("assigned_to").order_by("id"),
+            "swarm": obj.swarm.all(),
+            "links": records.links_of(obj),
+            "actions": available_actions(obj, user),
+            **extra,
+        }
+
+
+class IncidentCreateView(AgentOnlyMixin, ObjectFormView):
+    queryset = Incident.objects.all()
+    form_class = IncidentForm
+    creating = True
+    template_name = "incidents/incident_form.html"
+    title = "Log an incident"
+
+    def get_form(self, obj, data=None):
+        form = super().get_form(obj, data)
+        caller = self.request.GET.get("caller")
+        if caller and not form.is_bound:
+            form.initial["caller"] = caller
+        return form
+
+    def save(self, form, obj):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        return services.log_incident(self.request.user, **data)
+
+    def success_message(self, obj):
+        return f"{obj.number} logged with priority {obj.get_priority_display()}."
+
+
+class IncidentEditView(AgentOnlyMixin, ObjectFormView):
+    queryset = Incident.objects.select_related("caller", "assignment_group", "assigned_to")
+    lookup_field = "number"
+    form_class = IncidentForm
+    template_name = "incidents/incident_form.html"
+
+    def save(self, form, obj):
+        return services.update_incident(obj, self.request.user, form.changed(),
+                                        expected_version=form.cleaned_data.get("version"))
+
+
+# --- actions of the incident page --------------------------------------------------
+
+
+def _reason(data):
+    return data.get("reason", "")
+
+
+ACTIONS = {
+    # name: (label, form, policy action, allowed from states, perform)
+    "take": ("Assign to me", None, "assign", State.OPEN,
+             lambda inc, user, data: services.take(inc, user)),
+    "start": ("Start work", ReasonForm, "change", (State.NEW, State.ON_HOLD),
+              lambda inc, user, data: services.change_state(inc, user, State.IN_PROGRESS,
+                                                            reason=_reason(data))),
+    "assign": ("Assign", AssignForm, "assign", State.OPEN,
+               lambda inc, user, data: services.assign(
+                   inc, user, assignment_group=data.get("assignment_group"),
+                   assigned_to=data.get("assigned_to"))),
+    "hold": ("Put on hold", HoldForm, "change", (State.NEW, State.IN_PROGRESS),
+             lambda inc, user, data: services.put_on_hold(inc, user,
+                                                          hold_reason=data["hold_reason"],
+                                                          reason=_reason(data))),
+    "resolve": ("Resolve", ResolveForm, "change", State.OPEN,
+                lambda inc, user, data: services.resolve(
+                    inc, user, resolution_code=data["resolution_code"],
+                    resolution_notes=data["resolution_notes"])),
+    "escalate": ("Escalate", EscalateForm, "escalate", State.OPEN,
+                 lambda inc, user, data: escalate(inc, user, data)),
+    "priority": ("Override priority", PriorityForm, "override_priority", State.ACTIVE,
+                 lambda inc, user, data: services.override_priority(
+                     inc, user, priority=data.get("priority"), reason=_reason(data))),
+    "major": ("Declare major incident", MajorForm, "promote_major", State.OPEN,
+              lambda inc, user, data: services.promote_major(
+                  inc, user, manager=data["manager"], swarm=data.get("swarm", []),
+                  reason=_reason(data))),
+    "parent": ("Set parent incident", ParentForm, "change", State.OPEN,
+               lambda inc, user, data: services.set_parent(inc, user, data.get("parent"))),
+    "reopen": ("Reopen", ReasonForm, "reopen", (State.RESOLVED,),
+               lambda inc, user, data: services.reopen(inc, user, reason=_reason(data))),
+    "close": ("Close", ReasonForm, "close", (State.RESOLVED,),
+              lambda inc, user, data: services.close(inc, user, reason=_reason(data))),
+    "cancel": ("Cancel", RequiredReasonForm, "change", State.OPEN,
+               lambda inc, user, data: services.cancel(inc, user, reason=_reason(data))),
+}
+
+
+def escalate(inc, user, data):
+    if data["kind"] == "hierarchical":
+        return services.escalate_hierarchical(inc, user, reason=_reason(data))
+    return services.escalate_functional(inc, user, assignment_group=data.get("assignment_group"),
+                                        reason=_reason(data))
+
+
+def available_actions(incident, user) -> list[dict]:
+    """The buttons to show: the ones the user's role allows in this state."""
+    policy = services.policy()
+    shown = []
+    for name, (label, form, action, states, _) in ACTIONS.items():
+        if incident.state not in states or not policy.can(user, action, incident):
+            continue
+        if name == "take" and incident.assigned_to_id == user.pk:
+            continue
+        if name == "major" and incident.is_major:
+            continue
+        shown.append({"name": name, "label": label, "needs_form": form is not None})
+    return shown
+
+
+class IncidentActionView(AgentOnlyMixin, ObjectMixin, View):
+    """GET: the action's form (loaded into a modal). POST: run it; a refusal
+    shows on the form, success reloads the incident page."""
+
+    queryset = Incident.objects.select_related("assignment_group", "assigned_to")
+    lookup_field = "number"
+
+    def get_action(self):
+        name = self.kwargs["action"]
+        if name not in ACTIONS:
+            raise Http404("No such action")
+        return name, ACTIONS[name]
+
+    def render_form(self, incident, form, status=200):
+        name, (label, *_rest) = self.get_action()
+        return render(self.request, "incidents/includes/action_form.html", {
+            "incident": incident, "form": form, "action": name, "label": label,
+        }, status=status)
+
+    def get(self, request, *args, **kwargs):
+        incident = self.get_object()
+        _, (_, form_class, *_rest) = self.get_action()
+        form = form_class(user=request.user, instance=incident) if form_class else None
+        return self.render_form(incident, form)
+
+    def post(self, request, *args, **kwargs):
+        incident = self.get_object()
+        name, (label, form_class, _action, _states, perform) = self.get_action()
+        form = form_class(request.POST, user=request.user, instance=incident) \
+            if form_class else None
+        if form is not None and not form.is_valid():
+            return self.render_form(incident, form, status=422)
+        try:
+            perform(incident, request.user, form.cleaned_data if form else {})
+        except (Forbidden, NotFound) as exc:
+            raise PermissionDenied(exc.detail)
+        except DomainError as exc:
+            if form is None:
+                messages.error(request, exc.detail)
+                return htmx_redirect(request, incident.get_absolute_url())
+            apply_domain_error(form, exc)
+            return self.render_form(incident, form, status=422)
+        messages.success(request, f"{incident.number}: {label.lower()} done.")
+        return htmx_redirect(request, incident.get_absolute_url())
+
+
+class CommentView(ObjectMixin, View):
+    """Add a comment or work note from the activity panel (HTMX: the panel
+    is re-rendered in place)."""
+
+    queryset = Incident.objects.all()
+    lookup_field = "number"
+
+    def post(self, request, *args, **kwargs):
+        incident = self.get_object()
+        form = CommentForm(request.POST, user=request.user)
+        status = 200
+        if form.is_valid():
+            try:
+                services.add_journal_entry(incident, request.user, form.cleaned_data["kind"],
+                                           form.cleaned_data["body"])
+            except Forbidden as exc:
+                raise PermissionDenied(exc.detail)
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+                status = 422
+            else:
+                form = CommentForm(user=request.user)
+        else:
+            status = 422
+        if not request.htmx:
+            return redirect(incident.get_absolute_url())
+        incident.refresh_from_db()
+        return render(request, "incidents/includes/activity_panel.html", {
+            "incident": incident, "comment_form": form,
+            "entries": records.visible_journal(incident, request.user),
+        }, status=status)
+
+
+class BulkView(AgentOnlyMixin, ObjectMixin, View):
+    """Assign or change the state of the selected incidents; each one is
+    done or refused on its own."""
+
+    queryset = Incident.objects.all()
+
+    def post(self, request):
+        form = BulkForm(request.POST, user=request.user)
+        back = request.POST.get("next") or reverse("incidents:list")
+        if not back.startswith("/"):
+            back = reverse("incidents:list")
+        if not form.is_valid():
+            messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+            return htmx_redirect(request, back)
+        data = form.cleaned_data
+        incidents = list(self.get_queryset().filter(number__in=data["selection"]))
+        if data["action"] == "take":
+            done, failed = services.bulk(incidents, request.user, services.take)
+        elif data["action"] == "assign":
+            done, failed = services.bulk(incidents, request.user, services.assign,
+                                         assignment_group=data["assignment_group"])
+        else:
+            done, failed = services.bulk(
+                incidents, request.user, services.change_state, target=data["state"],
+                hold_reason=data["hold_reason"], resolution_code=data["resolution_code"],
+                resolution_notes=data["resolution_notes"], reason=data["reason"])
+        if done:
+            numbers = ", ".join(i.number for i in done)
+            messages.success(request, f"Done for {len(done)}: {numbers}")
+        for number, error in failed.items():
+            messages.error(request, f"{number}: {error}")
+        return htmx_redirect(request, back)
+
+
+def priority_preview(request):
+    """The priority the matrix gives for the impact and urgency on the form."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    try:
+        impact = int(request.GET.get("impact", 2))
+        urgency = int(request.GET.get("urgency", 2))
+        priority = compute_priority(impact, urgency)
+    except (ValueError, DomainError):
+        return HttpResponse("")
+    from servista.core.templatetags.servista import priority_badge
+
+    return HttpResponse(priority_badge(priority))

@@ -1,0 +1,20 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from . import services
+from .models import Notification
+
+
+@login_required
+def notification_list(request):
+    notifications = Notification.objects.filter(user=request.user)[:100]
+    return render(request, "notifications/list.html",
+                  {"notifications": notifications, "title": "Notifications"})
+
+
+@login_required
+@require_POST
+def mark_all_read(request):
+    services.mark_read(request.user)
+    return redirect("notifications:list")
