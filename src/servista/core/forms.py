@@ -28,11 +28,13 @@ class ServistaForm(forms.Form):
         self.instance = instance
         super().__init__(*args, **kwargs)
         style_fields(self)
-        if self.is_bound:
-            for name in self.errors:
-                if name in self.fields:
-                    widget = self.fields[name].widget
-                    widget.attrs["class"] += " is-invalid"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid"
 
 
 class PersonField(forms.CharField):

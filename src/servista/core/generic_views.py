@@ -55,7 +55,7 @@ def apply_domain_error(form, exc: DomainError) -> None:
     placed = False
     for field, messages_ in exc.errors.items():
         for message in messages_:
-            if field in form.fields:
+            if field in form.fields and not form.fields[field].widget.is_hidden:
                 form.add_error(field, message)
                 placed = True
     if not placed:
@@ -163,6 +163,8 @@ def field_rows(obj, names) -> list[tuple[str, object]]:
         field = obj._meta.get_field(name)
         display = getattr(obj, f"get_{name}_display", None)
         value = display() if callable(display) else getattr(obj, name)
+        if isinstance(value, bool):
+            value = "Yes" if value else "No"
         rows.append((str(field.verbose_name).capitalize(), value))
     return rows
 

@@ -265,3 +265,146 @@ class APIViewTestCases:
 
     class APIViewTestCase(GetObjectTest, ListObjectsTest, CreateObjectTest, UpdateObjectTest):
         """All the standard tests."""
+
+
+class ViewTestCases:
+    """Mixins generating the standard web page tests of a model."""
+
+    class Base(ServistaTestCase):
+        model = None
+        list_url = ""
+
+        def make_object(self):
+            raise NotImplementedError("declare make_object() on the test class")
+
+        def detail_url(self, obj) -> str:
+            return obj.get_absolute_url()
+
+        def page(self, url, user=None, data=None, method="get", **extra):
+            self.client.logout()
+            if user is not None:
+                self.client.force_login(user)
+            call = getattr(self.client, method)
+            return call(url, data or {}, **extra)
+
+    class ListViewTest(Base):
+        view_role = Role.AGENT
+
+        def test_list_shows_objects(self):
+            obj = self.make_object()
+            r = self.page(self.list_url, self.cast.by_role[self.view_role])
+            self.assertEqual(r.status_code, 200)
+            self.assertContains(r, self.detail_url(obj))
+
+        def test_list_needs_sign_in(self):
+            r = self.page(self.list_url)
+            self.assertEqual(r.status_code, 302)
+            self.assertIn("/login/", r["Location"])
+
+        def test_list_queries_do_not_grow_with_rows(self):
+            user = self.cast.by_role[self.view_role]
+            self.make_object()
+
+            def count():
+                self.client.force_login(user)
+                with CaptureQueriesContext(connection) as ctx:
+                    self.assertEqual(self.client.get(self.list_url).status_code, 200)
+                return len(ctx.captured_queries)
+
+            count()
+            few = count()
+            for _ in range(4):
+                self.make_object()
+            self.assertEqual(few, count(), "list page queries grow with the rows (N+1)")
+
+    class DetailViewTest(Base):
+        view_role = Role.AGENT
+        hidden_from: str | None = None   # cast member who must get 404 (or a redirect away)
+
+        def test_detail(self):
+            obj = self.make_object()
+            r = self.page(self.detail_url(obj), self.cast.by_role[self.view_role])
+            self.assertEqual(r.status_code, 200)
+            self.assertContains(r, str(obj))
+
+        def test_detail_refused(self):
+            obj = self.make_object()
+            r = self.page(self.detail_url(obj))
+            self.assertEqual(r.status_code, 302)
+            self.assertIn("/login/", r["Location"])
+            if self.hidden_from:
+                r = self.page(self.detail_url(obj), getattr(self.cast, self.hidden_from),
+                              follow=True)
+                self.assertEqual(r.status_code, 404)
+
+    class CreateViewTest(Base):
+        create_url = ""
+        create_role = Role.AGENT
+        form_data: dict = {}
+        # (data, field): a submission that must come back with an error on field.
+        invalid_form_data: tuple[dict, str] | None = None
+
+        def get_form_data(self) -> dict:
+            return dict(self.form_data)
+
+        def test_create(self):
+            before = self.model._default_manager.count()
+            r = self.page(self.create_url, self.cast.by_role[self.create_role],
+                          self.get_form_data(), method="post")
+            self.assertEqual(r.status_code, 302, getattr(r, "context", None) and
+                             r.context.get("form") and r.context["form"].errors)
+            self.assertEqual(self.model._default_manager.count(), before + 1)
+
+        def test_create_refused_for_lower_role(self):
+            lower = role_below(self.create_role)
+            before = self.model._default_manager.count()
+            r = self.page(self.create_url, self.cast.by_role[lower] if lower else None,
+                          self.get_form_data(), method="post")
+            self.assertIn(r.status_code, (302, 403))
+            if r.status_code == 302:
+                self.assertNotIn(str(before + 1), r["Location"])
+            self.assertEqual(self.model._default_manager.count(), before)
+
+        def test_create_invalid_shows_error(self):
+            self.assertIsNotNone(self.invalid_form_data, "declare invalid_form_data")
+            data, field = self.invalid_form_data
+            before = self.model._default_manager.count()
+            r = self.page(self.create_url, self.cast.by_role[self.create_role],
+                          {**self.get_form_data(), **data}, method="post")
+            self.assertEqual(r.status_code, 422)
+            self.assertIn(field, r.context["form"].errors)
+            self.assertEqual(self.model._default_manager.count(), before)
+
+    class EditViewTest(Base):
+        edit_role = Role.AGENT
+        edit_data: dict = {}
+
+        def edit_url(self, obj) -> str:
+            raise NotImplementedError("declare edit_url(obj)")
+
+        def test_edit(self):
+            obj = self.make_object()
+            r = self.page(self.edit_url(obj), self.cast.by_role[self.edit_role])
+            self.assertEqual(r.status_code, 200)
+            data = {**r.context["form"].initial, **self.edit_data}
+            data = {k: (v.pk if hasattr(v, "pk") else ("" if v is None else v))
+                    for k, v in data.items()}
+            if "caller" in data and hasattr(obj, "caller"):
+                data["caller"] = obj.caller.username
+            r = self.page(self.edit_url(obj), self.cast.by_role[self.edit_role], data,
+                          method="post")
+            self.assertEqual(r.status_code, 302, r.context and r.context["form"].errors)
+            obj.refresh_from_db()
+            for name, value in self.edit_data.items():
+                self.assertEqual(getattr(obj, name), value)
+
+        def test_edit_refused_for_lower_role(self):
+            obj = self.make_object()
+            lower = role_below(self.edit_role)
+            before = {name: getattr(obj, name) for name in self.edit_data}
+            r = self.page(self.edit_url(obj), self.cast.by_role[lower], self.edit_data,
+                          method="post")
+            self.assertIn(r.status_code, (302, 403, 404))
+            obj.refresh_from_db()
+            for name, value in before.items():
+                self.assertEqual(getattr(obj, name), value)

@@ -91,10 +91,13 @@ class QueueView(IncidentListView):
 
     template_name = "incidents/workspace.html"
 
+    def get(self, request, *args, **kwargs):
+        if kwargs["queue"] not in QUEUES:
+            raise Http404("No such queue")
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         queue = self.kwargs["queue"]
-        if queue not in QUEUES:
-            raise Http404("No such queue")
         qs = restrict(queue_queryset(queue, self.request.user), self.request.user)
         qs = qs.select_related(*LIST_RELATED)
         if queue == "open" and "sort" not in self.request.GET:
