@@ -101,6 +101,7 @@ def _check_assignment(group, assignee, errors: Errors):
 def _check_parent(incident: Incident | None, parent: Incident | None, errors: Errors):
     if parent is None:
         return
+    parent = Incident.objects.only("pk", "number", "state", "parent").get(pk=parent.pk)
     if incident is not None and parent.pk == incident.pk:
         errors.add("parent", "An incident cannot be its own parent.")
     elif parent.parent_id is not None:
