@@ -117,6 +117,10 @@ class ObjectListView(ObjectMixin, View):
         RequestConfig(self.request, paginate={
             "per_page": per_page, "paginator_class": CappedCountPaginator,
         }).configure(table)
+        # Sorting links reload the results in place; row links open pages.
+        attrs = dict(table.attrs)
+        attrs["thead"] = {**attrs.get("thead", {}), "hx-boost": "true"}
+        table.attrs = attrs
         return table
 
     def filter_form(self, filterset):

@@ -19,8 +19,8 @@ from .forms import CommentForm, ReportForm
 from .models import Incident
 
 State = IncidentState
-TABS = {"open": ("Open", State.OPEN), "resolved": ("Awaiting your confirmation",
-                                                   (State.RESOLVED,)),
+# "Open" includes resolved tickets: they still wait for the caller's word.
+TABS = {"open": ("Open", State.ACTIVE), "resolved": ("Awaiting confirmation", (State.RESOLVED,)),
         "all": ("All", None)}
 
 
