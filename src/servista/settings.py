@@ -156,8 +156,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SERVISTA_TEST_SQLITE") or None}
 else:
+    # Server-side binding lets psycopg prepare the statements a process
+    # repeats (look-ups, inserts of the hot paths): PostgreSQL then skips
+    # parsing and planning them.
     DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
+    DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 5)
+    # Record numbers are taken on a connection of their own, in a short
+    # transaction, so that the counter row is never locked for the length of
+    # the transaction that creates the record (see core/numbering.py).
+    # Its statements commit on their own (autocommit) without waiting for
+    # the disk; see core/numbering.py for why that is safe.
+    DATABASES["numbering"] = {
+        **DATABASES["default"],
+        "OPTIONS": {**DATABASES["default"]["OPTIONS"], "options": "-c synchronous_commit=off"},
+        "TEST": {"MIRROR": "default"},
+    }
+    # No health check query before every request's first statement: a
+    # connection broken by a database restart fails one request and is then
+    # replaced (Django closes unusable connections at the end of a request).
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -257,6 +274,10 @@ SERVISTA = {
     # Lists count exactly up to this many rows; past it the count is an estimate.
     "EXACT_COUNT_LIMIT": env_int("SERVISTA_EXACT_COUNT_LIMIT", 10000),
     "PAGE_SIZE": 25,
+    # Seconds an authenticated API token is remembered by a process.
+    "TOKEN_CACHE_SECONDS": env_int("SERVISTA_TOKEN_CACHE_SECONDS", 5),
+    # Take record numbers on the "numbering" connection when there is one.
+    "SEPARATE_NUMBERING": True,
     "MAX_PAGE_SIZE": 500,
 }
 

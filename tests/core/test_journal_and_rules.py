@@ -1,7 +1,8 @@
 import itertools
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
 
 from servista.core import numbering
 from servista.core import services as records
@@ -153,11 +154,17 @@ class PriorityMatrixTest(ServistaTestCase):
         for (impact, urgency), priority in expected.items():
             self.assertEqual(compute_priority(impact, urgency), priority)
 
+    def set_cell(self, impact, urgency, priority):
+        cell = PriorityMatrix.objects.get(impact=impact, urgency=urgency)
+        cell.priority = priority
+        cell.save()  # as the admin does
+
     def test_edited_matrix_applies_to_new_and_recomputed_incidents(self):
-        PriorityMatrix.objects.filter(impact=3, urgency=3).update(priority=4)
+        compute_priority(3, 3)  # the matrix is now cached in this process
+        self.set_cell(3, 3, 4)
         inc = IncidentFactory(caller=self.cast.requester, impact=3, urgency=3)
         self.assertEqual(inc.priority, 4)
-        PriorityMatrix.objects.filter(impact=2, urgency=3).update(priority=5)
+        self.set_cell(2, 3, 5)
         services.update_incident(inc, self.cast.agent, {"impact": 2})
         inc.refresh_from_db()
         self.assertEqual(inc.priority, 5)
@@ -165,9 +172,14 @@ class PriorityMatrixTest(ServistaTestCase):
     def test_admin_edits_the_matrix(self):
         self.client.force_login(self.cast.admin)
         self.assertEqual(self.client.get("/admin/core/prioritymatrix/").status_code, 200)
+        compute_priority(1, 1)
         cell = PriorityMatrix.objects.get(impact=1, urgency=1)
         r = self.client.get(f"/admin/core/prioritymatrix/{cell.pk}/change/")
         self.assertEqual(r.status_code, 200)
+        r = self.client.post(f"/admin/core/prioritymatrix/{cell.pk}/change/",
+                             {"impact": 1, "urgency": 1, "priority": 2})
+        self.assertEqual(r.status_code, 302)
+        self.assertEqual(compute_priority(1, 1), 2)
 
     def test_out_of_range_refused(self):
         with self.assertRaises(ValidationFailed) as ctx:
@@ -186,3 +198,25 @@ def test_links_between_records(cast):
         records.link(a, a, cast.agent)
     rows = records.links_of(b)
     assert [(r["direction"], r["other"].number) for r in rows] == [("incoming", a.number)]
+
+
+NUMBERING_DATABASES = ["default", "numbering"] if "numbering" in settings.DATABASES \
+    else ["default"]
+
+
+@pytest.mark.django_db(transaction=True, databases=NUMBERING_DATABASES)
+def test_numbers_are_taken_on_their_own_connection(settings):
+    """On PostgreSQL a number is committed apart from the record that takes
+    it: a rolled-back creation leaves a gap and never holds the counter."""
+    settings.SERVISTA = {**settings.SERVISTA, "SEPARATE_NUMBERING": True}
+    first = numbering.next_value("TST")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        taken = numbering.next_value("TST")
+        raise RuntimeError("the creation fails")
+    after = numbering.next_value("TST")
+    if connection.vendor == "postgresql":
+        assert numbering.numbering_alias() == "numbering"
+        assert (taken, after) == (first + 1, first + 2)
+    else:
+        assert numbering.numbering_alias() == "default"
+        assert after == first + 1

@@ -1,6 +1,6 @@
 import django_filters
 
-from servista.core.filtersets import BaseFilterSet, RefFilter
+from servista.core.filtersets import BaseFilterSet, ChoicesFilter, RefFilter
 
 from .choices import Role
 from .models import Group, Organization, User
@@ -8,7 +8,7 @@ from .models import Group, Organization, User
 
 class UserFilterSet(BaseFilterSet):
     search_fields = ("username", "first_name", "last_name", "email")
-    role = django_filters.MultipleChoiceFilter(choices=Role.choices)
+    role = ChoicesFilter(choices=Role.choices)
     organization = RefFilter(model=Organization)
     group = RefFilter(field_name="support_groups", model=Group)
     is_active = django_filters.BooleanFilter()

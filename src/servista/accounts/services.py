@@ -1,8 +1,11 @@
 """Accounts: API tokens and the rules about people and groups."""
 
+import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from servista.core.exceptions import Forbidden, ValidationFailed
@@ -32,22 +35,74 @@ def revoke_token(token: APIToken, actor: User) -> None:
     if actor.pk != token.user_id and not actor.is_admin_role:
         raise Forbidden("You can only revoke your own tokens.")
     APIToken.objects.filter(pk=token.pk).update(revoked=True)
+    token_cache.clear()
+
+
+class TokenCache:
+    """Recently authenticated tokens of this process: digest -> (user, until).
+
+    An API client sends its token with every request; looking it up each
+    time costs more than many requests' own work. An entry lives a few
+    seconds; revoking a token or changing a user in this process drops every
+    entry at once, other processes follow within those seconds."""
+
+    def __init__(self, seconds: float, size: int = 2048):
+        self.seconds = seconds
+        self.size = size
+        self.entries: dict[str, tuple[User, float, object]] = {}
+
+    def get(self, digest: str) -> User | None:
+        entry = self.entries.get(digest)
+        if entry is None or entry[1] < time.monotonic():
+            return None
+        user, _, expires_at = entry
+        if expires_at is not None and expires_at <= timezone.now():
+            return None
+        return user
+
+    def put(self, digest: str, user: User, expires_at=None) -> None:
+        if self.seconds <= 0:
+            return
+        if len(self.entries) >= self.size:
+            self.entries.clear()
+        self.entries[digest] = (user, time.monotonic() + self.seconds, expires_at)
+
+    def clear(self, **kwargs) -> None:
+        self.entries.clear()
+
+
+token_cache = TokenCache(seconds=settings.SERVISTA.get("TOKEN_CACHE_SECONDS", 5))
+for _model in (APIToken, User):
+    post_save.connect(token_cache.clear, sender=_model, weak=False)
+    post_delete.connect(token_cache.clear, sender=_model, weak=False)
 
 
 def user_for_token(raw: str) -> User | None:
     if not raw or not raw.startswith("sv_"):
         return None
-    token = (
-        APIToken.objects.select_related("user", "user__organization")
-        .filter(digest=hash_token(raw), revoked=False)
-        .first()
-    )
-    if token is None or not token.is_valid or not token.user.is_active:
+    digest = hash_token(raw)
+    cached = token_cache.get(digest)
+    if cached is not None:
+        return cached
+    token = _lookup_token(digest)
+    if token is None:
+        return None
+    token_cache.put(digest, token.user, token.expires_at)
+    return token.user
+
+
+def _lookup_token(digest: str) -> APIToken | None:
+    try:
+        token = APIToken.objects.select_related("user", "user__organization").get(
+            digest=digest, revoked=False)
+    except APIToken.DoesNotExist:
+        return None
+    if not token.is_valid or not token.user.is_active:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         APIToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
 
 
 @transaction.atomic

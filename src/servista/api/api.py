@@ -5,7 +5,7 @@ from ninja import NinjaAPI
 from servista.accounts import api as accounts_api
 from servista.catalog import api as catalog_api
 from servista.cmdb import api as cmdb_api
-from servista.core.api import AUTH, install_error_handlers
+from servista.core.api import AUTH, JSONRenderer, install_error_handlers
 from servista.incidents import api as incidents_api
 
 api = NinjaAPI(
@@ -18,6 +18,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     auth=AUTH,
+    renderer=JSONRenderer(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

@@ -1,7 +1,6 @@
-import django_filters
 
 from servista.accounts.models import Group
-from servista.core.filtersets import BaseFilterSet, RefFilter
+from servista.core.filtersets import BaseFilterSet, ChoicesFilter, RefFilter
 
 from .choices import Criticality, ServiceStatus
 from .models import Service
@@ -9,8 +8,8 @@ from .models import Service
 
 class ServiceFilterSet(BaseFilterSet):
     search_fields = ("name", "description")
-    status = django_filters.MultipleChoiceFilter(choices=ServiceStatus.choices)
-    criticality = django_filters.MultipleChoiceFilter(choices=Criticality.choices)
+    status = ChoicesFilter(choices=ServiceStatus.choices)
+    criticality = ChoicesFilter(choices=Criticality.choices)
     owner_group = RefFilter(model=Group)
 
     class Meta:

@@ -1,9 +1,8 @@
-import django_filters
 
 from servista.accounts.models import Group
 from servista.catalog.choices import Criticality
 from servista.catalog.models import Service
-from servista.core.filtersets import BaseFilterSet, RefFilter
+from servista.core.filtersets import BaseFilterSet, ChoicesFilter, RefFilter
 
 from .choices import CIClass, CIStatus
 from .models import ConfigurationItem
@@ -11,9 +10,9 @@ from .models import ConfigurationItem
 
 class CIFilterSet(BaseFilterSet):
     search_fields = ("name", "description")
-    ci_class = django_filters.MultipleChoiceFilter(choices=CIClass.choices)
-    status = django_filters.MultipleChoiceFilter(choices=CIStatus.choices)
-    criticality = django_filters.MultipleChoiceFilter(choices=Criticality.choices)
+    ci_class = ChoicesFilter(choices=CIClass.choices)
+    status = ChoicesFilter(choices=CIStatus.choices)
+    criticality = ChoicesFilter(choices=Criticality.choices)
     owner_group = RefFilter(model=Group)
     service = RefFilter(model=Service)
 

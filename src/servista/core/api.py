@@ -16,12 +16,14 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryD
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import BaseRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 
 from servista.accounts.services import user_for_token
 from servista.core.exceptions import DomainError, NotFound, ValidationFailed
 from servista.core.models import IdempotencyKey
 from servista.core.permissions import restrict
+from servista.core.serializers import to_json
 
 log = logging.getLogger("servista.api")
 
@@ -61,6 +63,18 @@ def request_user(request):
         return user_for_token(header[7:].strip())
     user = getattr(request, "user", None)
     return user if user is not None and user.is_authenticated else None
+
+
+# --- rendering ------------------------------------------------------------------
+
+
+class JSONRenderer(BaseRenderer):
+    """orjson, with times in ISO 8601 with their offset, for every answer."""
+
+    media_type = "application/json"
+
+    def render(self, request, data, *, response_status):
+        return to_json(data)
 
 
 # --- errors -----------------------------------------------------------------------

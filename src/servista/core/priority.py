@@ -3,6 +3,7 @@
 from servista.core.choices import Impact, Urgency
 from servista.core.exceptions import ValidationFailed
 from servista.core.models import PriorityMatrix
+from servista.core.refcache import RefCache
 
 # The default matrix (1 = high). Seeded by a migration; edited in the admin.
 DEFAULT_MATRIX = {
@@ -22,20 +23,24 @@ def validate_impact_urgency(impact, urgency) -> None:
         raise ValidationFailed(next(iter(errors.values()))[0], errors)
 
 
-def compute_priority(impact: int, urgency: int) -> int:
-    validate_impact_urgency(impact, urgency)
-    value = (
-        PriorityMatrix.objects.filter(impact=impact, urgency=urgency)
-        .values_list("priority", flat=True)
-        .first()
-    )
-    return value if value is not None else DEFAULT_MATRIX[(impact, urgency)]
-
-
-def matrix() -> dict[tuple[int, int], int]:
+def load_matrix() -> dict[tuple[int, int], int]:
     cells = dict(DEFAULT_MATRIX)
     for impact, urgency, priority in PriorityMatrix.objects.values_list(
         "impact", "urgency", "priority"
     ):
         cells[(impact, urgency)] = priority
     return cells
+
+
+# Read on every incident logged or re-prioritised; an edit in the admin
+# applies at once in that process and within seconds in the others.
+_matrix = RefCache(load_matrix, models=[PriorityMatrix])
+
+
+def matrix() -> dict[tuple[int, int], int]:
+    return dict(_matrix.get())
+
+
+def compute_priority(impact: int, urgency: int) -> int:
+    validate_impact_urgency(impact, urgency)
+    return _matrix.get()[(impact, urgency)]

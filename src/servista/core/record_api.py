@@ -18,12 +18,12 @@ from servista.core.api import (
     idempotent,
     paginate,
     resolve_ref,
-    set_etag,
 )
 from servista.core.exceptions import ValidationFailed
 from servista.core.filtersets import query_schema
 from servista.core.permissions import policy_for
 from servista.core.schemas import JournalEntryIn, JournalEntryOut, LinkIn, LinkOut, Page
+from servista.core.serializers import Dumper, json_response
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
           412: ErrorOut, 422: ErrorOut}
@@ -34,6 +34,9 @@ def _errors(*codes):
 
 
 class ModelAPI:
+    # model -> its resource, so tests can check answers against out_schema
+    registry: dict = {}
+
     model = None
     name = ""              # resource name in URLs and operation ids: "incidents"
     out_schema = None
@@ -42,6 +45,10 @@ class ModelAPI:
     filterset = None
     number_field: str | None = None  # look-up by number as well as id
     tags: list[str] | None = None
+    # Re-read a created object through get_queryset() before answering; off
+    # when the create service leaves every related object the answer shows
+    # in memory (saves a query on the hottest write path).
+    reload_after_create = True
 
     def get_queryset(self, request):
         return self.model._default_manager.all()
@@ -76,6 +83,16 @@ class ModelAPI:
         """The object as the list/detail endpoints return it (related rows joined)."""
         return self.get_queryset(request).get(pk=obj.pk)
 
+    def respond_page(self, page: dict) -> HttpResponse:
+        dump = Dumper(self.out_schema)
+        return json_response({**page, "items": [dump(obj) for obj in page["items"]]})
+
+    def respond(self, obj, status: int = 200, **headers) -> HttpResponse:
+        """The object as ``out_schema`` describes it, with its ETag."""
+        if hasattr(obj, "etag"):
+            headers["ETag"] = obj.etag
+        return json_response(Dumper(self.out_schema)(obj), status, headers)
+
     # --- routes --------------------------------------------------------------
 
     def router(self) -> Router:
@@ -84,6 +101,7 @@ class ModelAPI:
         return router
 
     def add_routes(self, router: Router) -> None:
+        ModelAPI.registry[self.model] = self
         resource = self
         name = self.name.replace("-", "_")
         Out = self.out_schema
@@ -101,22 +119,19 @@ class ModelAPI:
                                                       resource.get_queryset(request))
                 qs = apply_filterset(resource.filterset, request, qs,
                                      filters.model_dump(exclude_none=True))
-                return paginate(qs, limit, offset)
+                return resource.respond_page(paginate(qs, limit, offset))
         else:
             @router.get("", response={200: Page[Out], **_errors(401, 422)},
                         operation_id=f"list_{name}", summary=f"List {plural}")
             def list_objects(request, limit: int | None = None, offset: int = 0):
                 qs = policy_for(resource.model).scope(request.auth,
                                                       resource.get_queryset(request))
-                return paginate(qs, limit, offset)
+                return resource.respond_page(paginate(qs, limit, offset))
 
         @router.get("/{ident}", response={200: Out, **_errors(401, 404)},
                     operation_id=f"get_{name}", summary=f"Get a {verbose}")
-        def get_one(request, ident: str, response: HttpResponse):
-            obj = resource.get_object(request, ident)
-            if hasattr(obj, "etag"):
-                set_etag(response, obj)
-            return obj
+        def get_one(request, ident: str):
+            return resource.respond(resource.get_object(request, ident))
 
         if self.create_schema is not None:
             CreateIn = self.create_schema
@@ -124,28 +139,24 @@ class ModelAPI:
             @router.post("", response={201: Out, **_errors(401, 403, 404, 409, 422)},
                          operation_id=f"create_{name}", summary=f"Create a {verbose}")
             @decorate_view(idempotent)
-            def create_one(request, payload: CreateIn, response: HttpResponse):
+            def create_one(request, payload: CreateIn):
                 obj = resource.create(request, payload.model_dump(exclude_unset=True))
-                obj = resource.reload(request, obj)
-                if hasattr(obj, "etag"):
-                    set_etag(response, obj)
-                response["Location"] = f"{request.path.rstrip('/')}/{obj.pk}"
-                return Status(201, obj)
+                if resource.reload_after_create:
+                    obj = resource.reload(request, obj)
+                return resource.respond(obj, 201,
+                                        Location=f"{request.path.rstrip('/')}/{obj.pk}")
 
         if self.update_schema is not None:
             UpdateIn = self.update_schema
 
             @router.patch("/{ident}", response={200: Out, **ERRORS},
                           operation_id=f"update_{name}", summary=f"Update a {verbose}")
-            def update_one(request, ident: str, payload: UpdateIn, response: HttpResponse):
+            def update_one(request, ident: str, payload: UpdateIn):
                 obj = resource.get_object(request, ident)
                 data = payload.model_dump(exclude_unset=True)
                 version = expected_version(request, data.pop("version", None))
                 obj = resource.update(request, obj, data, version)
-                obj = resource.reload(request, obj)
-                if hasattr(obj, "etag"):
-                    set_etag(response, obj)
-                return obj
+                return resource.respond(resource.reload(request, obj))
 
 
 class RecordAPI(ModelAPI):
@@ -168,14 +179,12 @@ class RecordAPI(ModelAPI):
         def decorator(func):
             @router.post(f"/{{ident}}/{path}", response={200: Out, **ERRORS},
                          operation_id=f"{op}_{self.name.replace('-', '_')}", summary=summary)
-            def endpoint(request, ident: str, payload: schema, response: HttpResponse):
+            def endpoint(request, ident: str, payload: schema):
                 obj = resource.get_object(request, ident)
                 data = payload.model_dump(exclude_unset=True)
                 version = expected_version(request, data.pop("version", None))
                 obj = func(request, obj, data, version)
-                obj = resource.reload(request, obj)
-                set_etag(response, obj)
-                return obj
+                return resource.respond(resource.reload(request, obj))
 
             endpoint.__name__ = f"{op}_endpoint"
             return func

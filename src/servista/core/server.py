@@ -2,8 +2,9 @@
 running Servista's WSGI application in several worker processes.
 
 Sync workers by default: a request is CPU work in Django plus a few short
-database round trips, so one process per request in flight, about two per
-core, gives the most requests per second; ``threads > 1`` switches to
+database round trips, so one process per core plus one (to cover the round
+trips) gives the most requests per second; more processes only fight over
+the cores (bench/run.py on 2 cores: 3 workers beat 5); ``threads > 1`` switches to
 gthread workers (keep-alive, more requests in flight per process). The
 application is loaded once in the master and the workers are forked from it,
 with every database connection closed first so that no worker inherits
@@ -39,7 +40,7 @@ def cpu_count() -> int:
 
 
 def default_workers() -> int:
-    return max(2, min(2 * cpu_count() + 1, MAX_DEFAULT_WORKERS))
+    return max(2, min(cpu_count() + 1, MAX_DEFAULT_WORKERS))
 
 
 def close_connections() -> None:

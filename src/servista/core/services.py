@@ -97,7 +97,7 @@ def _clean(record, exclude_relations=True):
         raise ValidationFailed.from_django(exc)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # always inside the calling service's transaction
 def create_record(record, actor, *, body: str = ""):
     """Number, validate and insert a new work record, and journal its initial
     values."""

@@ -29,15 +29,17 @@ from .schemas import (
     ResolveIn,
 )
 
-RELATED = (
-    "caller", "organization", "category", "subcategory", "service", "configuration_item",
-    "assignment_group", "assigned_to", "opened_by", "resolved_by", "major_incident_manager",
-    "parent",
-)
+# Joined: the columns every list shows. Prefetched (one query per page each,
+# none when no row has a value): the rest. Joining all twelve makes
+# PostgreSQL spend tens of milliseconds planning every query.
+JOINED = ("caller", "assignment_group", "assigned_to")
+PREFETCHED = ("organization", "category", "subcategory__parent", "service",
+              "configuration_item", "opened_by", "resolved_by", "major_incident_manager",
+              "parent", "swarm")
 
 
 def incident_queryset():
-    return Incident.objects.select_related(*RELATED).prefetch_related("swarm")
+    return Incident.objects.select_related(*JOINED).prefetch_related(*PREFETCHED)
 
 
 class IncidentAPI(RecordAPI):
@@ -47,6 +49,7 @@ class IncidentAPI(RecordAPI):
     create_schema = IncidentIn
     update_schema = IncidentPatch
     filterset = IncidentFilterSet
+    reload_after_create = False  # log_incident keeps the related objects it was given
 
     def get_queryset(self, request):
         return incident_queryset()

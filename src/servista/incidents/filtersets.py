@@ -5,7 +5,7 @@ from servista.accounts.models import Group, Organization, User
 from servista.catalog.models import Service
 from servista.cmdb.models import ConfigurationItem
 from servista.core.choices import Impact, Priority, Urgency
-from servista.core.filtersets import BaseFilterSet, RefFilter, yes_no
+from servista.core.filtersets import BaseFilterSet, ChoicesFilter, RefFilter, yes_no
 
 from .choices import Channel, IncidentState
 from .models import Category, Incident
@@ -32,13 +32,13 @@ class IncidentFilterSet(BaseFilterSet):
     number_field = "number"
     search_fields = ("short_description",)
 
-    state = django_filters.MultipleChoiceFilter(choices=IncidentState.choices,
+    state = ChoicesFilter(choices=IncidentState.choices,
                                                 widget=forms.CheckboxSelectMultiple)
     open = django_filters.BooleanFilter(method="filter_open", label="Open", widget=yes_no())
-    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices,
+    priority = ChoicesFilter(choices=Priority.choices,
                                                    widget=forms.CheckboxSelectMultiple)
-    impact = django_filters.MultipleChoiceFilter(choices=Impact.choices)
-    urgency = django_filters.MultipleChoiceFilter(choices=Urgency.choices)
+    impact = ChoicesFilter(choices=Impact.choices)
+    urgency = ChoicesFilter(choices=Urgency.choices)
     assignment_group = RefFilter(model=Group, pick_from=active_groups, label="Assignment group")
     assigned_to = RefFilter(model=User, lookups=PEOPLE, specials=("none", "me"),
                             label="Assigned to", help_text="username, 'me' or 'none'")
@@ -48,7 +48,7 @@ class IncidentFilterSet(BaseFilterSet):
     ci = RefFilter(field_name="configuration_item", model=ConfigurationItem,
                    label="Configuration item")
     category = RefFilter(model=Category, specials=("none",), pick_from=top_categories)
-    channel = django_filters.MultipleChoiceFilter(choices=Channel.choices)
+    channel = ChoicesFilter(choices=Channel.choices)
     is_major = django_filters.BooleanFilter(label="Major incident", widget=yes_no())
     escalated = django_filters.BooleanFilter(widget=yes_no())
     parent = RefFilter(model=Incident, lookups=("number",), label="Parent incident")

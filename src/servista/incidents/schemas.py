@@ -55,7 +55,8 @@ class IncidentOut(Schema):
 
     @staticmethod
     def resolve_swarm(obj):
-        return list(obj.swarm.all())
+        # Only a major incident has a swarm (services.promote_major, set_swarm).
+        return list(obj.swarm.all()) if obj.is_major else []
 
 
 class IncidentIn(Schema):

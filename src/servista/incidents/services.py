@@ -20,6 +20,7 @@ from servista.core.exceptions import Forbidden, InvalidTransition, ValidationFai
 from servista.core.models.journal import JournalKind
 from servista.core.permissions import policy_for
 from servista.core.priority import compute_priority, validate_impact_urgency
+from servista.core.refcache import RefCache
 from servista.notifications.services import notify
 
 from .choices import Channel, HoldReason, IncidentState, ResolutionCode
@@ -68,12 +69,19 @@ class Plan:
 # --- rules -------------------------------------------------------------------
 
 
+def _load_service_desk() -> Group | None:
+    return Group.objects.filter(is_service_desk=True, active=True).order_by("pk").first()
+
+
+_service_desk = RefCache(_load_service_desk, models=[Group])
+
+
 def default_group(category: Category | None) -> Group | None:
     """Routing of a new incident: the category's group, else the service desk."""
     for cat in (category, category.parent if category and category.parent_id else None):
         if cat is not None and cat.default_group_id:
             return cat.default_group
-    return Group.objects.filter(is_service_desk=True, active=True).order_by("pk").first()
+    return _service_desk.get()
 
 
 def _check_category(category, subcategory, errors: Errors):
@@ -533,8 +541,11 @@ def promote_major(incident: Incident, actor: User, *, manager: User, swarm=(),
 
 @transaction.atomic
 def set_swarm(incident: Incident, actor: User, members) -> Incident:
+    """Change who swarms on a major incident (agents only)."""
     policy().require(actor, "change", incident)
     inc = records.lock(Incident, incident.pk)
+    if not inc.is_major:
+        raise ValidationFailed.field("swarm", f"{inc.number} is not a major incident.")
     members = list(members)
     bad = [m for m in members if not m.is_agent]
     if bad:

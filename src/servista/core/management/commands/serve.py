@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=None,
                             help=f"worker processes (default {server.default_workers()}: "
-                                 "2 per CPU + 1)")
+                                 "one per CPU + 1)")
         parser.add_argument("--threads", type=int, default=1,
                             help="threads per worker; more than 1 uses gthread workers")
         parser.add_argument("--timeout", type=int, default=60,
