@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.choices import CallableChoiceIterator
 from ninja import Schema
 from pydantic import create_model
 
@@ -25,11 +26,15 @@ class RefField(forms.CharField):
         self.specials = specials
         super().__init__(*args, **kwargs)
         if pick_from is not None:
-            options = [("", "Any")]
-            if "none" in specials:
-                options.append(("none", "(none)"))
-            options += [(str(obj.pk), str(obj)) for obj in pick_from()]
-            self.widget = forms.Select(choices=options)
+            def options():
+                # Read when the select is drawn: API requests never pay for it.
+                yield "", "Any"
+                if "none" in specials:
+                    yield "none", "(none)"
+                for obj in pick_from():
+                    yield str(obj.pk), str(obj)
+
+            self.widget = forms.Select(choices=CallableChoiceIterator(options))
 
     def clean(self, value):
         value = super().clean(value)
