@@ -2,6 +2,7 @@
 the same registry, and the automatic closure of resolved incidents."""
 
 import io
+import time
 from datetime import timedelta
 from unittest import mock
 
@@ -175,3 +176,35 @@ def test_celery_task_runs_the_same_body_as_a_job(cast):
     old.refresh_from_db()
     assert old.state == "closed"
     assert JournalEntry.objects.for_record(old).last().origin == "job"
+
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_production_path_enqueues_on_redis_and_a_celery_worker_runs_it(monkeypatch, mailoutbox):
+    """With SERVISTA_BROKER_URL set, enqueue() sends the task through Redis
+    and a Celery worker (here in a thread) runs it: an escalation e-mail."""
+    from celery.contrib.testing.worker import start_worker
+
+    from servista.celery import app
+    from servista.core.testing import make_cast
+    from servista.notifications.models import Notification
+
+    cast = make_cast()
+    monkeypatch.setattr(settings, "BROKER_URL", REDIS_URL)
+    monkeypatch.setattr(app.conf, "broker_url", REDIS_URL)
+    inc = IncidentFactory(caller=cast.requester)
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        services.escalate_hierarchical(inc, cast.agent, reason="The CFO cannot work")
+        note = Notification.objects.get(user=cast.manager)
+        deadline = timezone.now() + timedelta(seconds=20)
+        while timezone.now() < deadline:
+            note.refresh_from_db()
+            if note.emailed_at:
+                break
+            time.sleep(0.2)
+    assert note.emailed_at is not None
+    assert Task.objects.count() == 0  # nothing went to the database queue
+    assert [m.to for m in mailoutbox] == [["maria@example.com"]]
+    assert "CFO" in mailoutbox[0].body
