@@ -186,3 +186,28 @@ class ListFilterAPITest(ServistaTestCase):
         self.assertStatus(self.api("GET", API), 401)
         r = self.client.get(API, HTTP_AUTHORIZATION="Bearer sv_not-a-real-token")
         self.assertEqual(r.status_code, 401)
+
+
+class SwarmTest(ServistaTestCase):
+    def test_swarm_only_on_major_incidents(self):
+        inc = IncidentFactory(caller=self.cast.requester)
+        url = f"{API}/{inc.number}/swarm"
+        r = self.api("POST", url, self.cast.agent, {"members": ["alice"]})
+        self.assertStatus(r, 422)
+        self.assertIn("swarm", r.data["errors"])
+        services.promote_major(inc, self.cast.manager, manager=self.cast.manager,
+                               swarm=[self.cast.agent])
+        r = self.api("POST", url, self.cast.agent, {"members": ["alice", "nick"]})
+        self.assertStatus(r, 200)
+        self.assertEqual({m["username"] for m in r.data["swarm"]}, {"alice", "nick"})
+        r = self.api("POST", url, self.cast.agent, {"members": ["rita"]})
+        self.assertStatus(r, 422)
+        r = self.api("POST", url, self.cast.requester, {"members": ["alice"]})
+        self.assertStatus(r, 403)
+        self.client.force_login(self.cast.agent)
+        page = self.client.get(inc.get_absolute_url())
+        self.assertContains(page, 'id="action-swarm"')
+        r = self.client.post(f"/incidents/{inc.number}/swarm/",
+                             {"swarm": [self.cast.agent2.pk]}, HTTP_HX_REQUEST="true")
+        self.assertEqual(r.status_code, 204)
+        self.assertEqual(list(inc.swarm.all()), [self.cast.agent2])

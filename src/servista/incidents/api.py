@@ -27,6 +27,7 @@ from .schemas import (
     ParentIn,
     PriorityIn,
     ResolveIn,
+    SwarmIn,
 )
 
 # Joined: the columns every list shows. Prefetched (one query per page each,
@@ -173,6 +174,12 @@ def promote_major(request, obj, data, version):
     return services.promote_major(obj, request.auth, manager=refs["manager"],
                                   swarm=refs.get("swarm", []), reason=data.get("reason", ""),
                                   expected_version=version)
+
+
+@resource.action(router, "swarm", SwarmIn, "Set who swarms on a major incident")
+def set_swarm(request, obj, data, version):
+    members = services.resolve_refs({"swarm": data["members"]})["swarm"]
+    return services.set_swarm(obj, request.auth, members)
 
 
 @resource.action(router, "parent", ParentIn, "Make this a child of another incident (or not)")

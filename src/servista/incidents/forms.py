@@ -201,10 +201,16 @@ class MajorForm(ServistaForm):
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2,
                                                                           "col": "col-12"}))
 
+
+class SwarmForm(ServistaForm):
+    swarm = forms.ModelMultipleChoiceField(agents(), required=False,
+                                           help_text="Agents who swarm on the major incident",
+                                           widget=forms.SelectMultiple(attrs={"size": 10}))
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["manager"].queryset = agents()
-        self.fields["swarm"].queryset = agents()
+        if self.instance is not None and not self.is_bound:
+            self.initial["swarm"] = list(self.instance.swarm.values_list("pk", flat=True))
 
 
 class ParentForm(ServistaForm):

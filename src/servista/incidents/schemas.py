@@ -137,6 +137,10 @@ class MajorIn(Schema):
     version: int | None = None
 
 
+class SwarmIn(Schema):
+    members: list[RefIn]
+
+
 class ParentIn(Schema):
     parent: RefIn | None
     version: int | None = None

@@ -39,6 +39,7 @@ from .forms import (
     ReasonForm,
     RequiredReasonForm,
     ResolveForm,
+    SwarmForm,
 )
 from .models import Incident
 from .tables import IncidentTable
@@ -213,6 +214,8 @@ ACTIONS = {
               lambda inc, user, data: services.promote_major(
                   inc, user, manager=data["manager"], swarm=data.get("swarm", []),
                   reason=_reason(data))),
+    "swarm": ("Swarm", SwarmForm, "change", State.OPEN,
+              lambda inc, user, data: services.set_swarm(inc, user, data.get("swarm", []))),
     "parent": ("Set parent incident", ParentForm, "change", State.OPEN,
                lambda inc, user, data: services.set_parent(inc, user, data.get("parent"))),
     "reopen": ("Reopen", ReasonForm, "reopen", (State.RESOLVED,),
@@ -241,6 +244,8 @@ def available_actions(incident, user) -> list[dict]:
         if name == "take" and incident.assigned_to_id == user.pk:
             continue
         if name == "major" and incident.is_major:
+            continue
+        if name == "swarm" and not incident.is_major:
             continue
         shown.append({"name": name, "label": label, "needs_form": form is not None})
     return shown
