@@ -30,6 +30,10 @@ def main(argv: list[str] | None = None) -> None:
     except ImproperlyConfigured as exc:
         sys.stderr.write(f"servista: {exc}\n")
         sys.exit(2)
+    except BrokenPipeError:
+        # The reader went away (`servista incident list | head`): not an error.
+        sys.stderr.close()
+        sys.exit(0)
 
 
 if __name__ == "__main__":

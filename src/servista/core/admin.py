@@ -3,6 +3,19 @@ from django.contrib import admin
 from .models import JournalEntry, PriorityMatrix, Task
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown in the admin, changed only through the application's rules."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(PriorityMatrix)
 class PriorityMatrixAdmin(admin.ModelAdmin):
     """The impact x urgency -> priority matrix; changes apply to incidents
@@ -17,21 +30,12 @@ class PriorityMatrixAdmin(admin.ModelAdmin):
 
 
 @admin.register(JournalEntry)
-class JournalEntryAdmin(admin.ModelAdmin):
-    """Read-only: the journal is append-only."""
+class JournalEntryAdmin(ReadOnlyAdmin):
+    """The journal is append-only."""
 
     list_display = ["created_at", "content_type", "object_id", "kind", "actor", "origin"]
     list_filter = ["kind", "origin", "content_type"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Task)

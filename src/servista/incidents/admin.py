@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from servista.core.admin import ReadOnlyAdmin
+
 from .models import Category, Incident
 
 
@@ -11,7 +13,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(ReadOnlyAdmin):
     """Incidents are worked in the agent workspace, where every change goes
     through the rules and the journal; the admin only shows them."""
 
@@ -20,12 +22,3 @@ class IncidentAdmin(admin.ModelAdmin):
     list_filter = ["state", "priority", "is_major"]
     search_fields = ["number", "short_description"]
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

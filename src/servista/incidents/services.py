@@ -144,10 +144,11 @@ def _plan_assignment(inc: Incident, plan: Plan, group, assignee, errors: Errors,
             plan.changes["state"] = State.IN_PROGRESS
 
 
-def _plan_transition(inc: Incident, actor, target: str, data: dict, plan: Plan, errors: Errors):
+def _plan_transition(inc: Incident, actor, target: str, data: dict, plan: Plan, errors: Errors,
+                     now=None):
     """State change with the fields each state requires."""
     State.check_transition(inc.state, target)
-    now = timezone.now()
+    now = now or timezone.now()
     if target == State.ON_HOLD:
         reason = data.get("hold_reason") or ""
         if not reason:
@@ -632,7 +633,8 @@ def bulk(incidents, actor: User, operation, **kwargs) -> tuple[list[Incident], d
 def auto_close_due(now=None) -> int:
     """Close incidents resolved more than INCIDENT_AUTO_CLOSE_DAYS ago."""
     days = settings.SERVISTA["INCIDENT_AUTO_CLOSE_DAYS"]
-    cutoff = (now or timezone.now()) - timedelta(days=days)
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=days)
     system = system_user()
     closed = 0
     due = Incident.objects.filter(state=State.RESOLVED, resolved_at__lte=cutoff)
@@ -642,7 +644,7 @@ def auto_close_due(now=None) -> int:
             if inc.state != State.RESOLVED or inc.resolved_at > cutoff:
                 continue
             plan, errors = Plan(), Errors()
-            _plan_transition(inc, system, State.CLOSED, {}, plan, errors)
+            _plan_transition(inc, system, State.CLOSED, {}, plan, errors, now=now)
             records.save_changes(inc, system, plan.changes,
                                  body=f"Closed automatically {days} days after resolution.")
             closed += 1
