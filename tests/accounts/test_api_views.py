@@ -178,3 +178,11 @@ class UserPagesTest(ViewTestCases.ListViewTest, ViewTestCases.DetailViewTest):
 
     def make_object(self):
         return AgentFactory()
+
+
+class OddURLTest(ServistaTestCase):
+    def test_ids_too_large_for_the_database_are_not_found(self):
+        self.client.force_login(self.cast.agent)
+        for url in ("/groups/99999999999999999999999/", "/incidents/99999999999999999999999/",
+                    "/cis/0/"):
+            self.assertEqual(self.client.get(url).status_code, 404, url)

@@ -184,3 +184,31 @@ class JournalTest(ServistaTestCase):
         self.assertEqual(change["changes"]["assigned_to"]["new_display"], "Alice")
         self.assertEqual(change["changes"]["state"]["old"], "new")
         self.assertEqual(change["changes"]["state"]["new"], "in_progress")
+
+
+class BadInputTest(ServistaTestCase):
+    def test_nul_characters_are_refused_naming_the_field(self):
+        before = Incident.objects.count()
+        r = self.api("POST", API, self.cast.agent,
+                     {"short_description": "a\x00b", "caller": "rita"})
+        self.assertStatus(r, 422)
+        self.assertIn("short_description", r.data["errors"])
+        self.assertEqual(Incident.objects.count(), before)
+        r = self.api("GET", API, self.cast.agent, {"q": "x\x00"})
+        self.assertStatus(r, 422)
+        r = self.api("GET", f"{API}/INC%00", self.cast.agent)
+        self.assertIn(r.status, (404, 422))
+
+    def test_huge_and_odd_identifiers(self):
+        for ident in ("99999999999999999999999", "¹", "-1", "INC"):
+            r = self.api("GET", f"{API}/{ident}", self.cast.agent)
+            self.assertStatus(r, 404)
+        r = self.api("PATCH", f"{API}/{IncidentFactory(caller=self.cast.requester).number}",
+                     self.cast.agent, {"caller": 99999999999999999999999})
+        self.assertStatus(r, 422)
+        self.assertIn("caller", r.data["errors"])
+
+    def test_malformed_json_is_a_client_error(self):
+        r = self.client.post(API, "{not json", content_type="application/json",
+                             HTTP_AUTHORIZATION=f"Bearer {self.cast.tokens['agent']}")
+        self.assertIn(r.status_code, (400, 422))

@@ -2,7 +2,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from servista.core.schemas import Ref, UserRef
+from servista.core.schemas import InputSchema, Ref, UserRef
 
 from .choices import Role
 
@@ -16,13 +16,13 @@ class OrganizationOut(Schema):
     active: bool
 
 
-class OrganizationIn(Schema):
+class OrganizationIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=200)
     description: str = ""
     active: bool = True
 
 
-class OrganizationPatch(Schema):
+class OrganizationPatch(InputSchema):
     name: str = Field(None, min_length=1, max_length=200)
     description: str = None
     active: bool = None
@@ -41,7 +41,7 @@ class UserOut(Schema):
     is_active: bool
 
 
-class UserIn(Schema):
+class UserIn(InputSchema):
     username: str = Field(..., min_length=1, max_length=150)
     first_name: str = ""
     last_name: str = ""
@@ -53,7 +53,7 @@ class UserIn(Schema):
     password: str | None = None
 
 
-class UserPatch(Schema):
+class UserPatch(InputSchema):
     first_name: str = None
     last_name: str = None
     email: str = None
@@ -79,7 +79,7 @@ class GroupOut(Schema):
         return list(obj.members.all())
 
 
-class GroupIn(Schema):
+class GroupIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=150)
     description: str = ""
     email: str = ""
@@ -89,7 +89,7 @@ class GroupIn(Schema):
     active: bool = True
 
 
-class GroupPatch(Schema):
+class GroupPatch(InputSchema):
     name: str = Field(None, min_length=1, max_length=150)
     description: str = None
     email: str = None

@@ -2,7 +2,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from servista.core.schemas import Ref
+from servista.core.schemas import InputSchema, Ref
 
 from .choices import Criticality, ServiceStatus
 
@@ -19,7 +19,7 @@ class ServiceOut(Schema):
     criticality: CriticalityValue
 
 
-class ServiceIn(Schema):
+class ServiceIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=150)
     description: str = ""
     status: StatusValue = "live"
@@ -27,7 +27,7 @@ class ServiceIn(Schema):
     criticality: CriticalityValue = "medium"
 
 
-class ServicePatch(Schema):
+class ServicePatch(InputSchema):
     name: str = Field(None, min_length=1, max_length=150)
     description: str = None
     status: StatusValue = None

@@ -3,7 +3,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from servista.catalog.schemas import CriticalityValue
-from servista.core.schemas import Ref
+from servista.core.schemas import InputSchema, Ref
 
 from .choices import CIClass, CIStatus
 
@@ -22,7 +22,7 @@ class CIOut(Schema):
     service: Ref | None
 
 
-class CIIn(Schema):
+class CIIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=200)
     ci_class: ClassValue
     status: StatusValue = "in_use"
@@ -32,7 +32,7 @@ class CIIn(Schema):
     service: int | str | None = None
 
 
-class CIPatch(Schema):
+class CIPatch(InputSchema):
     name: str = Field(None, min_length=1, max_length=200)
     ci_class: ClassValue = None
     status: StatusValue = None

@@ -11,7 +11,7 @@ import logging
 from functools import wraps
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -21,6 +21,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from servista.accounts.services import user_for_token
 from servista.core.exceptions import DomainError, NotFound, ValidationFailed
+from servista.core.idents import parse_id
 from servista.core.models import IdempotencyKey
 from servista.core.permissions import restrict
 from servista.core.serializers import to_json
@@ -118,7 +119,15 @@ def install_error_handlers(api) -> None:
         response["WWW-Authenticate"] = 'Bearer realm="servista"'
         return response
 
+    def data_error(request, exc):
+        # Values the database refuses that no schema caught (out of range,
+        # forbidden characters in a path): bad input, and nothing was stored.
+        return api.create_response(request, {
+            "detail": "A value is not accepted (out of range or not allowed characters).",
+            "errors": {}}, status=422)
+
     api.add_exception_handler(DomainError, domain_error)
+    api.add_exception_handler(DataError, data_error)
     api.add_exception_handler(NinjaValidationError, validation_error)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(HttpError, http_error)
@@ -133,9 +142,10 @@ def get_object(request, queryset, ident: str, *, number_field: str | None = "num
     outside the user's reach is indistinguishable from a missing one)."""
     qs = restrict(queryset, request.auth)
     ident = str(ident)
+    pk = parse_id(ident)
     try:
-        if ident.isdigit():
-            return qs.get(pk=int(ident))
+        if pk is not None:
+            return qs.get(pk=pk)
         if number_field == "number":
             return qs.get(number=ident.upper())  # exact: uses the unique index
         if number_field:
@@ -150,8 +160,11 @@ def resolve_ref(model, value, field: str, *, lookups=("name",), queryset=None):
     if value is None or value == "":
         return None
     qs = queryset if queryset is not None else model._default_manager.all()
-    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-        obj = qs.filter(pk=int(value)).first()
+    pk = parse_id(value)
+    if pk is not None:
+        obj = qs.filter(pk=pk).first()
+    elif isinstance(value, int):
+        obj = None
     else:
         obj = None
         for lookup in lookups:

@@ -4,8 +4,10 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.choices import CallableChoiceIterator
-from ninja import Schema
 from pydantic import create_model
+
+from servista.core.idents import parse_id
+from servista.core.schemas import InputSchema
 
 
 def yes_no():
@@ -43,7 +45,8 @@ class RefField(forms.CharField):
         if value.lower() in self.specials:
             return value.lower()
         qs = self.model._default_manager.all()
-        obj = qs.filter(pk=int(value)).first() if value.isdigit() else None
+        pk = parse_id(value)
+        obj = qs.filter(pk=pk).first() if pk is not None else None
         for lookup in self.lookups:
             if obj is not None:
                 break
@@ -114,4 +117,4 @@ def query_schema(filterset_class, name: str):
         many = isinstance(filt, django_filters.MultipleChoiceFilter)
         annotation = list[str] | None if many else str | None
         fields[filter_name] = (annotation, None)
-    return create_model(name, __base__=Schema, **fields)
+    return create_model(name, __base__=InputSchema, **fields)

@@ -20,6 +20,7 @@ from django_tables2 import RequestConfig
 from servista.core.api import count_rows
 from servista.core.exceptions import DomainError, Forbidden, NotFound
 from servista.core.forms import style_fields
+from servista.core.idents import parse_id
 from servista.core.permissions import policy_for, restrict
 
 
@@ -64,7 +65,8 @@ def apply_domain_error(form, exc: DomainError) -> None:
 
 class ObjectMixin(LoginRequiredMixin):
     queryset = None
-    lookup_field = "pk"          # URL kwarg "ident" is matched against this field
+    # The URL's "ident" is an id, or, with "number", also a record number.
+    lookup_field = "pk"
 
     def get_queryset(self):
         return restrict(self.queryset.all(), self.request.user)
@@ -72,14 +74,15 @@ class ObjectMixin(LoginRequiredMixin):
     def get_object(self):
         ident = str(self.kwargs["ident"])
         qs = self.get_queryset()
+        pk = parse_id(ident)
         try:
+            if pk is not None:
+                return qs.get(pk=pk)
             if self.lookup_field == "number":
-                if ident.isdigit():
-                    return qs.get(pk=int(ident))
                 return qs.get(number=ident.upper())
-            return qs.get(**{self.lookup_field: ident})
-        except (qs.model.DoesNotExist, ValueError):
-            raise Http404(f"No {qs.model._meta.verbose_name} {ident}")
+        except qs.model.DoesNotExist:
+            pass
+        raise Http404(f"No {qs.model._meta.verbose_name} {ident}")
 
     def require(self, action: str, obj=None):
         model = self.queryset.model

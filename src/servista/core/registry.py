@@ -3,6 +3,8 @@ from its number alone (links, global search, API look-ups)."""
 
 from django.apps import apps
 
+from servista.core.idents import split_number
+
 
 def record_models():
     from servista.core.models import WorkRecord
@@ -11,9 +13,10 @@ def record_models():
 
 
 def model_for_number(number: str):
-    number = (number or "").upper()
+    parts = split_number(number)
+    if parts is None:
+        return None
     for model in record_models():
-        prefix = model.number_prefix
-        if number.startswith(prefix) and number[len(prefix):].isdigit():
+        if model.number_prefix == parts[0]:
             return model
     return None

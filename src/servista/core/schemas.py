@@ -4,8 +4,31 @@ from datetime import datetime
 from typing import Generic, TypeVar
 
 from ninja import Schema
+from pydantic import field_validator
 
 T = TypeVar("T")
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(_has_nul(item) for item in value)
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    return False
+
+
+class InputSchema(Schema):
+    """Base of every request body and query: refuses NUL characters, which
+    no database text column accepts, with an error naming the field."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _refuse_nul(cls, value):
+        if _has_nul(value):
+            raise ValueError("Text may not contain NUL (0x00) characters.")
+        return value
 
 
 class Ref(Schema):
@@ -63,12 +86,12 @@ class JournalEntryOut(Schema):
     correlation_id: str
 
 
-class JournalEntryIn(Schema):
+class JournalEntryIn(InputSchema):
     body: str
     kind: str = "comment"
 
 
-class LinkIn(Schema):
+class LinkIn(InputSchema):
     target: str
     kind: str = "relates_to"
 
@@ -82,6 +105,6 @@ class LinkOut(Schema):
     created_at: datetime
 
 
-class ReasonIn(Schema):
+class ReasonIn(InputSchema):
     reason: str = ""
     version: int | None = None

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from servista.core import services as records
 from servista.core.exceptions import DomainError, Forbidden
 from servista.core.generic_views import apply_domain_error, htmx_redirect
+from servista.core.idents import parse_id
 
 from . import services
 from .choices import IncidentState
@@ -33,7 +34,8 @@ def portal_queryset(user):
 def get_ticket(user, ident) -> Incident:
     qs = portal_queryset(user).select_related("caller", "service", "assigned_to")
     ident = str(ident)
-    ticket = qs.filter(pk=int(ident)).first() if ident.isdigit() else \
+    pk = parse_id(ident)
+    ticket = qs.filter(pk=pk).first() if pk is not None else \
         qs.filter(number=ident.upper()).first()
     if ticket is None:
         raise Http404("No such ticket")

@@ -3,7 +3,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from servista.core.schemas import RecordRef, Ref, UserRef
+from servista.core.schemas import InputSchema, RecordRef, Ref, UserRef
 
 from .choices import Channel, HoldReason, IncidentState, ResolutionCode
 
@@ -59,7 +59,7 @@ class IncidentOut(Schema):
         return list(obj.swarm.all()) if obj.is_major else []
 
 
-class IncidentIn(Schema):
+class IncidentIn(InputSchema):
     short_description: str = Field(..., min_length=1, max_length=200)
     description: str = ""
     caller: RefIn | None = None
@@ -75,7 +75,7 @@ class IncidentIn(Schema):
     parent: RefIn | None = None
 
 
-class IncidentPatch(Schema):
+class IncidentPatch(InputSchema):
     short_description: str = Field(None, min_length=1, max_length=200)
     description: str = None
     caller: RefIn = None
@@ -98,25 +98,25 @@ class IncidentPatch(Schema):
     version: int = None
 
 
-class ResolveIn(Schema):
+class ResolveIn(InputSchema):
     resolution_code: ResolutionValue | Literal[""] = ""
     resolution_notes: str = ""
     version: int | None = None
 
 
-class HoldIn(Schema):
+class HoldIn(InputSchema):
     hold_reason: HoldReasonValue | Literal[""] = ""
     reason: str = ""
     version: int | None = None
 
 
-class AssignIn(Schema):
+class AssignIn(InputSchema):
     assignment_group: RefIn | None = None
     assigned_to: RefIn | None = None
     version: int | None = None
 
 
-class EscalateIn(Schema):
+class EscalateIn(InputSchema):
     kind: Literal["functional", "hierarchical"]
     reason: str = ""
     assignment_group: RefIn | None = None
@@ -124,29 +124,29 @@ class EscalateIn(Schema):
     version: int | None = None
 
 
-class PriorityIn(Schema):
+class PriorityIn(InputSchema):
     priority: Literal[1, 2, 3, 4, 5] | None
     reason: str = ""
     version: int | None = None
 
 
-class MajorIn(Schema):
+class MajorIn(InputSchema):
     manager: RefIn
     swarm: list[RefIn] = []
     reason: str = ""
     version: int | None = None
 
 
-class SwarmIn(Schema):
+class SwarmIn(InputSchema):
     members: list[RefIn]
 
 
-class ParentIn(Schema):
+class ParentIn(InputSchema):
     parent: RefIn | None
     version: int | None = None
 
 
-class BulkIn(Schema):
+class BulkIn(InputSchema):
     incidents: list[str] = Field(..., min_length=1, max_length=500)
     action: Literal["assign", "take", "state"]
     assignment_group: RefIn | None = None
@@ -171,14 +171,14 @@ class CategoryOut(Schema):
     active: bool
 
 
-class CategoryIn(Schema):
+class CategoryIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=100)
     parent: RefIn | None = None
     default_group: RefIn | None = None
     active: bool = True
 
 
-class CategoryPatch(Schema):
+class CategoryPatch(InputSchema):
     name: str = Field(None, min_length=1, max_length=100)
     parent: RefIn | None = None
     default_group: RefIn | None = None

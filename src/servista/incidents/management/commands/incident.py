@@ -22,6 +22,7 @@ from servista.accounts.models import User
 from servista.core.api import apply_filterset
 from servista.core.context import audit_context
 from servista.core.exceptions import DomainError
+from servista.core.idents import parse_id
 from servista.core.permissions import restrict
 from servista.core.services import visible_journal
 from servista.incidents import services
@@ -127,7 +128,8 @@ class Command(BaseCommand):
     def get(self, actor, number: str) -> Incident:
         """An incident the actor may see; anything else is not found."""
         incidents = restrict(Incident.objects.select_related(*RELATED), actor)
-        key = {"pk": int(number)} if number.isdigit() else {"number": number.upper()}
+        pk = parse_id(number)
+        key = {"pk": pk} if pk is not None else {"number": number.upper()}
         incident = incidents.filter(**key).first()
         if incident is None:
             raise CommandError(f"Incident {number} not found.")
@@ -261,7 +263,7 @@ def _value(name: str, value: str):
     if value == "":
         return None if name not in ("short_description", "description") else ""
     if name in NUMBERS:
-        if not value.isdigit():
+        if parse_id(value) is None:
             raise CommandError(f"{name}: expected a number, got '{value}'.")
         return int(value)
     return value
