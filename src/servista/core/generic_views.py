@@ -111,7 +111,7 @@ class ObjectListView(ObjectMixin, View):
         return filterset.qs, filterset
 
     def get_table(self, queryset):
-        table = self.table(queryset, request=self.request)
+        table = self.table(queryset)  # RequestConfig below attaches the request
         per_page = self.request.GET.get("per_page", self.per_page)
         try:
             per_page = max(1, min(int(per_page), 200))

@@ -79,7 +79,10 @@ class Incident(WorkRecord):
             models.Index(fields=["state", "assignment_group", "id"], name="inc_state_group"),
             models.Index(fields=["assignment_group", "assigned_to", "state"],
                          name="inc_group_assignee"),
-            models.Index(fields=["assigned_to", "state"], name="inc_assignee_state"),
+            # "Assigned to me": an agent's incidents newest first, state filtered
+            # on the way (an IN list of states cannot keep the order).
+            models.Index(fields=["assigned_to", "id"], name="inc_assignee"),
+            models.Index(fields=["priority", "id"], name="inc_priority"),
             models.Index(fields=["state", "priority", "id"], name="inc_state_priority"),
             models.Index(fields=["organization", "state", "id"], name="inc_org_state"),
             models.Index(fields=["caller", "id"], name="inc_caller"),
