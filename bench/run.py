@@ -84,6 +84,11 @@ def main() -> None:
     parser.add_argument("--database-url",
                         default=os.environ.get("BENCH_DATABASE_URL",
                                                "postgres://postgres@127.0.0.1:5432/servista_bench"))
+    parser.add_argument("--broker-url", default="redis://127.0.0.1:6379/14",
+                        help="Celery broker of the server under test, as in production: "
+                             "background jobs (e.g. closing resolved incidents) then run in "
+                             "separate workers, not inside the measured web processes; "
+                             "'' runs them in the server (embedded set-up)")
     parser.add_argument("--size", type=int, default=1_000_000,
                         help="incidents the database must hold before the list benchmark")
     parser.add_argument("--runs", type=int, default=5)
@@ -91,6 +96,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None, help="servista serve --workers")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--only", choices=["creates", "list"], default=None)
+    parser.add_argument("--fresh", action="store_true",
+                        help="drop and recreate the PostgreSQL database, then load --size "
+                             "incidents (earlier runs' creations skew the list's data)")
     parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
     args = parser.parse_args()
 
@@ -99,9 +107,12 @@ def main() -> None:
     home = tempfile.mkdtemp(prefix="servista-bench-")
     env = {**os.environ, "DATABASE_URL": args.database_url, "SERVISTA_HOME": home,
            "SECRET_KEY": os.environ.get("SECRET_KEY", "servista-bench-only"),
-           "SERVISTA_SECURE_COOKIES": "0", "SERVISTA_LOG_LEVEL": "WARNING"}
+           "SERVISTA_SECURE_COOKIES": "0", "SERVISTA_LOG_LEVEL": "WARNING",
+           "SERVISTA_BROKER_URL": args.broker_url}
     if args.database_url.startswith("postgres"):
         name = args.database_url.rsplit("/", 1)[1]
+        if args.fresh:
+            sh("dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name)
         subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name],
                        stderr=subprocess.DEVNULL, check=False)
 

@@ -12,7 +12,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.db import DataError, IntegrityError, connection, transaction
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, HttpRequest, JsonResponse, QueryDict
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -258,10 +258,6 @@ def expected_version(request, body_version: int | None = None) -> int | None:
             raise ValidationFailed.field("If-Match", "If-Match must be an ETag such as \"3\".")
         return int(tag)
     return body_version
-
-
-def set_etag(response: HttpResponse, obj) -> None:
-    response["ETag"] = obj.etag
 
 
 # --- Idempotency-Key ----------------------------------------------------------------------------

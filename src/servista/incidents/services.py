@@ -49,6 +49,11 @@ class Errors:
     def add(self, field_name: str, message: str) -> None:
         self.errors.setdefault(field_name, []).append(message)
 
+    def absorb(self, exc: ValidationFailed) -> None:
+        for name, messages in exc.errors.items():
+            for message in messages:
+                self.add(name, message)
+
     def raise_if_any(self) -> None:
         if self.errors:
             first_field, messages = next(iter(self.errors.items()))
@@ -60,9 +65,7 @@ class Plan:
     """The field changes an operation will make, and what to do after."""
 
     changes: dict = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
     notify_assignee: bool = False
-    notify_escalation: str = ""
     resolve_children: bool = False
 
 
@@ -189,9 +192,7 @@ def _plan_priority(inc: Incident, actor, data: dict, plan: Plan, errors: Errors)
         try:
             validate_impact_urgency(impact, urgency)
         except ValidationFailed as exc:
-            for name, messages in exc.errors.items():
-                for message in messages:
-                    errors.add(name, message)
+            errors.absorb(exc)
             return
         plan.changes.update(impact=impact, urgency=urgency)
     if "priority" in data:
@@ -241,8 +242,7 @@ def log_incident(actor: User, *, short_description: str, caller: User | None = N
     try:
         validate_impact_urgency(impact, urgency)
     except ValidationFailed as exc:
-        for name, messages in exc.errors.items():
-            errors.add(name, messages[0])
+        errors.absorb(exc)
     if channel is not None and channel not in Channel.labels:
         errors.add("channel", f"'{channel}' is not a channel.")
     if assignment_group is None:
@@ -319,7 +319,7 @@ def update_incident(incident: Incident, actor: User, data: dict, *,
     _plan_priority(inc, actor, data, plan, errors)
     if "state" in data and data["state"] != inc.state:
         _plan_transition(inc, actor, data["state"], data, plan, errors)
-    elif "state" not in data or data["state"] == inc.state:
+    else:
         for name in ("hold_reason", "resolution_code", "resolution_notes"):
             if name in data and data[name] != getattr(inc, name):
                 errors.add(name, f"{name.replace('_', ' ').capitalize()} is set by the state "
@@ -331,9 +331,8 @@ def update_incident(incident: Incident, actor: User, data: dict, *,
     return _commit(inc, actor, plan, body=(data.get("reason") or "").strip())
 
 
-def _commit(inc: Incident, actor: User, plan: Plan, *, body: str = "",
-            kind: str = JournalKind.CHANGE) -> Incident:
-    records.save_changes(inc, actor, plan.changes, body=body, kind=kind)
+def _commit(inc: Incident, actor: User, plan: Plan, *, body: str = "") -> Incident:
+    records.save_changes(inc, actor, plan.changes, body=body)
     if plan.notify_assignee and inc.assigned_to_id and inc.assigned_to_id != actor.pk:
         notify([inc.assigned_to], f"{inc.number} assigned to you: {inc.short_description}",
                record=inc)
@@ -363,11 +362,11 @@ def change_state(incident: Incident, actor: User, target: str, *,
     """Move an incident to ``target``. ``fields``: hold_reason for on_hold;
     resolution_code and resolution_notes for resolved; reason for cancelled
     (and, optionally, for the others)."""
-    pol = policy()
-    action = {State.CLOSED: "close", State.IN_PROGRESS: "reopen"}.get(target, "change") \
-        if incident.state == State.RESOLVED else "change"
-    pol.require(actor, action, incident)
     inc = records.lock(Incident, incident.pk, expected_version)
+    # The caller may close or reopen their resolved incident; the rest is staff work.
+    action = {State.CLOSED: "close", State.IN_PROGRESS: "reopen"}.get(target, "change") \
+        if inc.state == State.RESOLVED else "change"
+    policy().require(actor, action, inc)
     errors = Errors()
     plan = Plan()
     _plan_transition(inc, actor, target, fields, plan, errors)
