@@ -206,14 +206,17 @@ def count_rows(queryset) -> tuple[int, bool]:
     return max(estimate, limit + 1), True
 
 
+MAX_OFFSET = 2**31 - 1  # what every database accepts in OFFSET
+
+
 def page_bounds(limit: int | None, offset: int | None) -> tuple[int, int]:
     size = settings.SERVISTA["PAGE_SIZE"] if limit is None else limit
     if size < 1 or size > settings.SERVISTA["MAX_PAGE_SIZE"]:
         raise ValidationFailed.field(
             "limit", f"limit must be between 1 and {settings.SERVISTA['MAX_PAGE_SIZE']}.")
     offset = offset or 0
-    if offset < 0:
-        raise ValidationFailed.field("offset", "offset must be 0 or more.")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise ValidationFailed.field("offset", f"offset must be between 0 and {MAX_OFFSET}.")
     return size, offset
 
 
