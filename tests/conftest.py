@@ -3,13 +3,13 @@ import os
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from servista.core.testing import make_cast
+
 # CI runs the property-based tests (hypothesis, schemathesis) with fixed
 # examples so that a run is reproducible; elsewhere they explore at random.
 hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
-
-from servista.core.testing import make_cast
 
 
 @pytest.fixture
