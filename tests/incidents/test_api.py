@@ -212,3 +212,25 @@ class BadInputTest(ServistaTestCase):
         r = self.client.post(API, "{not json", content_type="application/json",
                              HTTP_AUTHORIZATION=f"Bearer {self.cast.tokens['agent']}")
         self.assertIn(r.status_code, (400, 422))
+
+
+class LinkAPITest(ServistaTestCase):
+    def test_link_records_both_ways_and_refuse_requesters(self):
+        a = IncidentFactory(caller=self.cast.requester)
+        b = IncidentFactory(caller=self.cast.requester_b)
+        r = self.api("POST", f"{API}/{a.number}/links", self.cast.requester,
+                     {"target": b.number})
+        self.assertStatus(r, 403)
+        r = self.api("POST", f"{API}/{a.number}/links", self.cast.agent,
+                     {"target": b.number, "kind": "duplicate_of"})
+        self.assertStatus(r, 201)
+        self.assertEqual((r.data["other"], r.data["kind"]), (b.number, "duplicate_of"))
+        r = self.api("GET", f"{API}/{b.number}/links", self.cast.agent)
+        self.assertEqual([(x["direction"], x["other"]) for x in r.data],
+                         [("incoming", a.number)])
+        # The requester of A does not learn about B, another organization's incident.
+        r = self.api("GET", f"{API}/{a.number}/links", self.cast.requester)
+        self.assertEqual(r.data, [])
+        r = self.api("POST", f"{API}/{a.number}/links", self.cast.agent, {"target": "PRB123"})
+        self.assertStatus(r, 422)
+        self.assertIn("target", r.data["errors"])

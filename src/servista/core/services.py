@@ -137,8 +137,7 @@ def lock(model, pk, expected_version: int | None = None):
     return record
 
 
-def save_changes(record, actor, changes: dict, *, body: str = "", kind: str = JournalKind.CHANGE,
-                 validate: bool = True) -> dict:
+def save_changes(record, actor, changes: dict, *, body: str = "") -> dict:
     """Apply ``{field: new value}`` to a locked record: one UPDATE of the
     changed columns, a version bump and one journal entry with before/after.
     Returns the journal diff (empty when nothing changed)."""
@@ -157,15 +156,13 @@ def save_changes(record, actor, changes: dict, *, body: str = "", kind: str = Jo
         fields.append(field.name)
     if not fields:
         if body:
-            _write(record, actor, kind, body=body)
+            _write(record, actor, JournalKind.CHANGE, body=body)
         return {}
-    if validate:
-        _clean(record)
+    _clean(record)
     record.updated_at = timezone.now()
     record.version += 1
     record.save(update_fields=[*fields, "updated_at", "version"])
-    if diff or body:
-        _write(record, actor, kind, body=body, changes=diff)
+    _write(record, actor, JournalKind.CHANGE, body=body, changes=diff)
     return diff
 
 
