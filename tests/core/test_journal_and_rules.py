@@ -220,3 +220,20 @@ def test_numbers_are_taken_on_their_own_connection(settings):
     else:
         assert numbering.numbering_alias() == "default"
         assert after == first + 1
+
+
+@pytest.mark.django_db
+def test_clock_at_dates_records_journal_and_notifications(cast):
+    from datetime import UTC, datetime
+
+    from servista.core import clock
+    from servista.notifications.models import Notification
+
+    when = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+    with clock.at(when):
+        inc = IncidentFactory(caller=cast.requester, opened_by=cast.agent,
+                              assignment_group=cast.network, assigned_to=cast.agent2)
+    assert (inc.opened_at, inc.updated_at) == (when, when)
+    assert {e.created_at for e in JournalEntry.objects.for_record(inc)} == {when}
+    assert Notification.objects.get(user=cast.agent2).created_at == when
+    assert clock.now() > when

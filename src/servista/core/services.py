@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from servista.core import context
+from servista.core import clock, context
 from servista.core.exceptions import NotFound, StaleVersion, ValidationFailed
 from servista.core.models import JournalEntry, Link
 from servista.core.models.journal import JournalKind
@@ -101,7 +101,7 @@ def _clean(record, exclude_relations=True):
 def create_record(record, actor, *, body: str = ""):
     """Number, validate and insert a new work record, and journal its initial
     values."""
-    now = timezone.now()
+    now = clock.now()
     if record.opened_by_id is None:
         record.opened_by = actor
     record.opened_at = record.opened_at or now
@@ -159,7 +159,7 @@ def save_changes(record, actor, changes: dict, *, body: str = "") -> dict:
             _write(record, actor, JournalKind.CHANGE, body=body)
         return {}
     _clean(record)
-    record.updated_at = timezone.now()
+    record.updated_at = clock.now()
     record.version += 1
     record.save(update_fields=[*fields, "updated_at", "version"])
     _write(record, actor, JournalKind.CHANGE, body=body, changes=diff)

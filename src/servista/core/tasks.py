@@ -27,8 +27,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db import close_old_connections, transaction
 from django.db.models import F
-from django.utils import timezone
 
+from servista.core import clock
 from servista.core.context import audit_context
 from servista.core.models import Task
 from servista.core.models.tasks import TaskStatus
@@ -79,7 +79,7 @@ def enqueue(name: str, *, delay: float = 0, **kwargs) -> None:
         celery_app.send_task(name, kwargs=kwargs, countdown=delay or None)
         return
     Task.objects.create(name=name, kwargs=kwargs,
-                        run_after=timezone.now() + timedelta(seconds=delay))
+                        run_after=clock.now() + timedelta(seconds=delay))
 
 
 def enqueue_on_commit(name: str, **kwargs) -> None:
@@ -102,7 +102,7 @@ def execute(name: str, kwargs: dict):
 def _claim(limit: int) -> list[Task]:
     """Mark up to ``limit`` due tasks as running; safe with several runners."""
     claimed = []
-    now = timezone.now()
+    now = clock.now()
     candidates = list(
         Task.objects.filter(status=TaskStatus.QUEUED, run_after__lte=now)
         .order_by("run_after", "id").values_list("id", flat=True)[:limit]
@@ -131,18 +131,18 @@ def run_pending(limit: int = 50) -> int:
             Task.objects.filter(pk=item.pk).update(
                 status=TaskStatus.QUEUED if retry else TaskStatus.FAILED,
                 last_error=error,
-                run_after=timezone.now() + timedelta(seconds=30 * item.attempts),
+                run_after=clock.now() + timedelta(seconds=30 * item.attempts),
             )
         else:
             Task.objects.filter(pk=item.pk).update(
-                status=TaskStatus.DONE, finished_at=timezone.now(), last_error=""
+                status=TaskStatus.DONE, finished_at=clock.now(), last_error=""
             )
         count += 1
     return count
 
 
 def purge_finished(older_than_days: int = 7) -> int:
-    cutoff = timezone.now() - timedelta(days=older_than_days)
+    cutoff = clock.now() - timedelta(days=older_than_days)
     deleted, _ = Task.objects.filter(status=TaskStatus.DONE, finished_at__lt=cutoff).delete()
     return deleted
 

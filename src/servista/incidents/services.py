@@ -12,9 +12,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from servista.accounts.models import Group, User
+from servista.core import clock
 from servista.core import services as records
 from servista.core.exceptions import Forbidden, InvalidTransition, ValidationFailed
 from servista.core.models.journal import JournalKind
@@ -151,7 +151,7 @@ def _plan_transition(inc: Incident, actor, target: str, data: dict, plan: Plan, 
                      now=None):
     """State change with the fields each state requires."""
     State.check_transition(inc.state, target)
-    now = now or timezone.now()
+    now = now or clock.now()
     if target == State.ON_HOLD:
         reason = data.get("hold_reason") or ""
         if not reason:
@@ -632,7 +632,7 @@ def bulk(incidents, actor: User, operation, **kwargs) -> tuple[list[Incident], d
 def auto_close_due(now=None) -> int:
     """Close incidents resolved more than INCIDENT_AUTO_CLOSE_DAYS ago."""
     days = settings.SERVISTA["INCIDENT_AUTO_CLOSE_DAYS"]
-    now = now or timezone.now()
+    now = now or clock.now()
     cutoff = now - timedelta(days=days)
     system = system_user()
     closed = 0

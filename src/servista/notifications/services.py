@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
 
+from servista.core import clock
 from servista.core.tasks import enqueue_on_commit
 
 from .models import Notification
@@ -38,7 +38,7 @@ def send_email(ids: list[int]) -> int:
             continue
         with transaction.atomic():
             claimed = Notification.objects.filter(pk=notification.pk, emailed_at=None).update(
-                emailed_at=timezone.now()
+                emailed_at=clock.now()
             )
             if not claimed:
                 continue
@@ -56,7 +56,7 @@ def mark_read(user, ids=None) -> int:
     qs = Notification.objects.filter(user=user, read_at=None)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
-    return qs.update(read_at=timezone.now())
+    return qs.update(read_at=clock.now())
 
 
 def unread_count(user) -> int:

@@ -3,21 +3,21 @@ with the clock moved back to when each step happened.
 
 A story is planned first (who does what, how many minutes after the previous
 step), then placed in time so that it ends before now and in the state it was
-planned for, then played: every step runs under a patched
-``django.utils.timezone.now`` (model defaults go through ``core.clock``), so
-the journal, the notifications and the record timestamps read as a real
-history of the last months.
+planned for, then played: every step runs inside ``core.clock.at(when)`` (the services
+and the model defaults read ``clock.now()``), so the journal, the
+notifications and the record timestamps read as a real history of the last
+months.
 """
 
 import random
 from contextlib import contextmanager
 from datetime import timedelta
-from unittest import mock
 
 from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from servista.core import clock
 from servista.core.context import audit_context
 from servista.incidents import services
 from servista.incidents.choices import Channel, HoldReason, IncidentState
@@ -50,7 +50,7 @@ ESCALATION_REASONS = {
 @contextmanager
 def as_of(when, origin: str = "web"):
     """Run the enclosed service calls as if it were ``when``."""
-    with mock.patch("django.utils.timezone.now", return_value=when), audit_context(origin):
+    with clock.at(when), audit_context(origin):
         yield
 
 
