@@ -2,6 +2,9 @@
 actions and activity stream, logging and editing. Every change goes through
 services.py."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -182,49 +185,35 @@ class IncidentEditView(AgentOnlyMixin, ObjectFormView):
 # --- actions of the incident page --------------------------------------------------
 
 
+def _always(incident, user) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button of the incident page. A state change names its ``target``
+    and shows wherever the state machine allows it; the others list the
+    states they apply in."""
+
+    label: str
+    form: type | None
+    permission: str
+    perform: Callable
+    target: str | None = None
+    states: tuple = State.OPEN
+    shown_if: Callable = _always
+
+    def available(self, incident, user) -> bool:
+        if self.target is not None:
+            in_state = State.can_transition(incident.state, self.target)
+        else:
+            in_state = incident.state in self.states
+        return (in_state and services.policy().can(user, self.permission, incident)
+                and self.shown_if(incident, user))
+
+
 def _reason(data):
     return data.get("reason", "")
-
-
-ACTIONS = {
-    # name: (label, form, policy action, allowed from states, perform)
-    "take": ("Assign to me", None, "assign", State.OPEN,
-             lambda inc, user, data: services.take(inc, user)),
-    "start": ("Start work", ReasonForm, "change", (State.NEW, State.ON_HOLD),
-              lambda inc, user, data: services.change_state(inc, user, State.IN_PROGRESS,
-                                                            reason=_reason(data))),
-    "assign": ("Assign", AssignForm, "assign", State.OPEN,
-               lambda inc, user, data: services.assign(
-                   inc, user, assignment_group=data.get("assignment_group"),
-                   assigned_to=data.get("assigned_to"))),
-    "hold": ("Put on hold", HoldForm, "change", (State.NEW, State.IN_PROGRESS),
-             lambda inc, user, data: services.put_on_hold(inc, user,
-                                                          hold_reason=data["hold_reason"],
-                                                          reason=_reason(data))),
-    "resolve": ("Resolve", ResolveForm, "change", State.OPEN,
-                lambda inc, user, data: services.resolve(
-                    inc, user, resolution_code=data["resolution_code"],
-                    resolution_notes=data["resolution_notes"])),
-    "escalate": ("Escalate", EscalateForm, "escalate", State.OPEN,
-                 lambda inc, user, data: escalate(inc, user, data)),
-    "priority": ("Override priority", PriorityForm, "override_priority", State.ACTIVE,
-                 lambda inc, user, data: services.override_priority(
-                     inc, user, priority=data.get("priority"), reason=_reason(data))),
-    "major": ("Declare major incident", MajorForm, "promote_major", State.OPEN,
-              lambda inc, user, data: services.promote_major(
-                  inc, user, manager=data["manager"], swarm=data.get("swarm", []),
-                  reason=_reason(data))),
-    "swarm": ("Swarm", SwarmForm, "change", State.OPEN,
-              lambda inc, user, data: services.set_swarm(inc, user, data.get("swarm", []))),
-    "parent": ("Set parent incident", ParentForm, "change", State.OPEN,
-               lambda inc, user, data: services.set_parent(inc, user, data.get("parent"))),
-    "reopen": ("Reopen", ReasonForm, "reopen", (State.RESOLVED,),
-               lambda inc, user, data: services.reopen(inc, user, reason=_reason(data))),
-    "close": ("Close", ReasonForm, "close", (State.RESOLVED,),
-              lambda inc, user, data: services.close(inc, user, reason=_reason(data))),
-    "cancel": ("Cancel", RequiredReasonForm, "change", State.OPEN,
-               lambda inc, user, data: services.cancel(inc, user, reason=_reason(data))),
-}
 
 
 def escalate(inc, user, data):
@@ -234,21 +223,61 @@ def escalate(inc, user, data):
                                         reason=_reason(data))
 
 
+ACTIONS = {
+    "take": Action("Assign to me", None, "assign",
+                   lambda inc, user, data: services.take(inc, user),
+                   shown_if=lambda inc, user: inc.assigned_to_id != user.pk),
+    "start": Action("Start work", ReasonForm, "change",
+                    lambda inc, user, data: services.change_state(
+                        inc, user, State.IN_PROGRESS, reason=_reason(data)),
+                    target=State.IN_PROGRESS,
+                    shown_if=lambda inc, user: inc.state != State.RESOLVED),
+    "assign": Action("Assign", AssignForm, "assign",
+                     lambda inc, user, data: services.assign(
+                         inc, user, assignment_group=data.get("assignment_group"),
+                         assigned_to=data.get("assigned_to"))),
+    "hold": Action("Put on hold", HoldForm, "change",
+                   lambda inc, user, data: services.put_on_hold(
+                       inc, user, hold_reason=data["hold_reason"], reason=_reason(data)),
+                   target=State.ON_HOLD),
+    "resolve": Action("Resolve", ResolveForm, "change",
+                      lambda inc, user, data: services.resolve(
+                          inc, user, resolution_code=data["resolution_code"],
+                          resolution_notes=data["resolution_notes"]),
+                      target=State.RESOLVED),
+    "escalate": Action("Escalate", EscalateForm, "escalate", escalate),
+    "priority": Action("Override priority", PriorityForm, "override_priority",
+                       lambda inc, user, data: services.override_priority(
+                           inc, user, priority=data.get("priority"), reason=_reason(data)),
+                       states=State.ACTIVE),
+    "major": Action("Declare major incident", MajorForm, "promote_major",
+                    lambda inc, user, data: services.promote_major(
+                        inc, user, manager=data["manager"], swarm=data.get("swarm", []),
+                        reason=_reason(data)),
+                    shown_if=lambda inc, user: not inc.is_major),
+    "swarm": Action("Swarm", SwarmForm, "change",
+                    lambda inc, user, data: services.set_swarm(inc, user,
+                                                               data.get("swarm", [])),
+                    shown_if=lambda inc, user: inc.is_major),
+    "parent": Action("Set parent incident", ParentForm, "change",
+                     lambda inc, user, data: services.set_parent(inc, user, data.get("parent"))),
+    "reopen": Action("Reopen", ReasonForm, "reopen",
+                     lambda inc, user, data: services.reopen(inc, user, reason=_reason(data)),
+                     target=State.IN_PROGRESS,
+                     shown_if=lambda inc, user: inc.state == State.RESOLVED),
+    "close": Action("Close", ReasonForm, "close",
+                    lambda inc, user, data: services.close(inc, user, reason=_reason(data)),
+                    target=State.CLOSED),
+    "cancel": Action("Cancel", RequiredReasonForm, "change",
+                     lambda inc, user, data: services.cancel(inc, user, reason=_reason(data)),
+                     target=State.CANCELLED),
+}
+
+
 def available_actions(incident, user) -> list[dict]:
     """The buttons to show: the ones the user's role allows in this state."""
-    policy = services.policy()
-    shown = []
-    for name, (label, form, action, states, _) in ACTIONS.items():
-        if incident.state not in states or not policy.can(user, action, incident):
-            continue
-        if name == "take" and incident.assigned_to_id == user.pk:
-            continue
-        if name == "major" and incident.is_major:
-            continue
-        if name == "swarm" and not incident.is_major:
-            continue
-        shown.append({"name": name, "label": label, "needs_form": form is not None})
-    return shown
+    return [{"name": name, "label": action.label, "needs_form": action.form is not None}
+            for name, action in ACTIONS.items() if action.available(incident, user)]
 
 
 class IncidentActionView(AgentOnlyMixin, ObjectMixin, View):
@@ -265,26 +294,27 @@ class IncidentActionView(AgentOnlyMixin, ObjectMixin, View):
         return name, ACTIONS[name]
 
     def render_form(self, incident, form, status=200):
-        name, (label, *_rest) = self.get_action()
+        name, action = self.get_action()
         return render(self.request, "incidents/includes/action_form.html", {
-            "incident": incident, "form": form, "action": name, "label": label,
+            "incident": incident, "form": form, "action": name, "label": action.label,
         }, status=status)
 
     def get(self, request, *args, **kwargs):
         incident = self.get_object()
-        _, (_, form_class, *_rest) = self.get_action()
-        form = form_class(user=request.user, instance=incident) if form_class else None
+        _, action = self.get_action()
+        form = action.form(user=request.user, instance=incident) if action.form else None
         return self.render_form(incident, form)
 
     def post(self, request, *args, **kwargs):
         incident = self.get_object()
-        name, (label, form_class, _action, _states, perform) = self.get_action()
-        form = form_class(request.POST, user=request.user, instance=incident) \
-            if form_class else None
+        _, action = self.get_action()
+        form = action.form(request.POST, user=request.user, instance=incident) \
+            if action.form else None
         if form is not None and not form.is_valid():
             return self.render_form(incident, form, status=422)
+        label = action.label
         try:
-            perform(incident, request.user, form.cleaned_data if form else {})
+            action.perform(incident, request.user, form.cleaned_data if form else {})
         except (Forbidden, NotFound) as exc:
             raise PermissionDenied(exc.detail)
         except DomainError as exc:
