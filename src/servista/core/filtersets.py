@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.choices import CallableChoiceIterator
 from pydantic import create_model
 
+from servista.core import search
 from servista.core.idents import parse_id
 from servista.core.schemas import InputSchema
 
@@ -89,8 +90,9 @@ class RefFilter(django_filters.Filter):
 
 
 class BaseFilterSet(django_filters.FilterSet):
-    """``q`` searches the fields listed in ``search_fields`` (exact match on
-    ``number_field``)."""
+    """``q`` searches: the full-text index of a model registered with
+    ``core.search``, else the fields listed in ``search_fields``; a value
+    equal to the record's ``number_field`` finds that record too."""
 
     search_fields: tuple[str, ...] = ()
     number_field: str | None = None
@@ -104,8 +106,11 @@ class BaseFilterSet(django_filters.FilterSet):
         query = Q()
         if self.number_field:
             query |= Q(**{f"{self.number_field}__iexact": value})
-        for field_name in self.search_fields:
-            query |= Q(**{f"{field_name}__icontains": value})
+        if search.is_searchable(queryset.model):
+            query |= search.matches(queryset.model, value, using=queryset.db)
+        else:
+            for field_name in self.search_fields:
+                query |= Q(**{f"{field_name}__icontains": value})
         return queryset.filter(query)
 
 

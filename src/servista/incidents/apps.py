@@ -7,4 +7,4 @@ class IncidentsConfig(AppConfig):
     verbose_name = "Incident management"
 
     def ready(self):
-        from . import policies  # noqa: F401  (registers the incident policy)
+        from . import policies, search  # noqa: F401  (register the policy and the search)

@@ -1,0 +1,91 @@
+"""Full-text search (core.search) through the incident lists: the same
+answers on SQLite's FTS5 table and PostgreSQL's GIN index."""
+
+from django.db import connection
+
+from servista.core import search
+from servista.core.testing import ServistaTestCase
+from servista.incidents import services
+from servista.incidents.models import Incident
+
+API = "/api/v1/incidents"
+
+
+class SearchTest(ServistaTestCase):
+    def setUp(self):
+        super().setUp()
+        log = services.log_incident
+        agent = self.cast.agent
+        self.printer = log(agent, caller=self.cast.requester,
+                           short_description="Printer queue stuck on floor 3",
+                           description="Jobs from SAP wait forever.")
+        self.vpn = log(agent, caller=self.cast.requester,
+                       short_description="VPN drops every hour",
+                       description="Client 10.2.3.4 loses the tunnel; error 'E-809'.")
+        self.other_org = log(agent, caller=self.cast.requester_b,
+                             short_description="Printer out of toner")
+
+    def numbers(self, user, q):
+        r = self.api("GET", API, user, {"q": q, "limit": 50})
+        self.assertStatus(r, 200)
+        return {item["number"] for item in r.data["items"]}
+
+    def test_words_are_prefixes_and_all_must_match(self):
+        agent = self.cast.agent
+        self.assertEqual(self.numbers(agent, "print"),
+                         {self.printer.number, self.other_org.number})
+        self.assertEqual(self.numbers(agent, "PRINTER queue"), {self.printer.number})
+        self.assertEqual(self.numbers(agent, "printer hour"), set())
+        # The description is searched too, and punctuation does not get in the way.
+        self.assertEqual(self.numbers(agent, "sap"), {self.printer.number})
+        self.assertEqual(self.numbers(agent, "10.2.3.4"), {self.vpn.number})
+        self.assertEqual(self.numbers(agent, "E-809"), {self.vpn.number})
+
+    def test_number_finds_its_record(self):
+        self.assertEqual(self.numbers(self.cast.agent, self.vpn.number.lower()),
+                         {self.vpn.number})
+
+    def test_query_syntax_is_text(self):
+        """Operators of either engine's query language are only text."""
+        for q in ['"', "'", "printer & !queue", "a:* | b", "NEAR(printer queue)", "*", "\\",
+                  "printer'); DROP TABLE x; --", "-printer", "((("]:
+            with self.subTest(q=q):
+                r = self.api("GET", API, self.cast.agent, {"q": q})
+                self.assertStatus(r, 200)
+        self.assertEqual(self.numbers(self.cast.agent, "!!! ???"), set())
+        self.assertEqual(self.numbers(self.cast.agent, "printer & queue"),
+                         {self.printer.number})
+
+    def test_changes_are_searchable_at_once(self):
+        services.update_incident(self.vpn, self.cast.agent,
+                                 {"short_description": "Tunnel flaps on Wi-Fi"})
+        self.assertEqual(self.numbers(self.cast.agent, "tunnel flaps"), {self.vpn.number})
+        self.assertEqual(self.numbers(self.cast.agent, "drops"), set())
+
+    def test_search_keeps_permissions(self):
+        self.assertEqual(self.numbers(self.cast.requester, "printer"), {self.printer.number})
+        self.assertEqual(self.numbers(self.cast.requester_b, "printer"),
+                         {self.other_org.number})
+
+    def test_workspace_list_searches(self):
+        self.client.force_login(self.cast.agent)
+        r = self.client.get("/incidents/", {"q": "queue stuck"})
+        self.assertContains(r, self.printer.number)
+        self.assertNotContains(r, self.vpn.number)
+
+    def test_search_uses_the_index(self):
+        """The plan reads the full-text index, not every row."""
+        qs = Incident.objects.filter(search.matches(Incident, "printer"))
+        self.assertEqual(set(qs.values_list("number", flat=True)),
+                         {self.printer.number, self.other_org.number})
+        with connection.cursor() as cursor:
+            sql, params = qs.query.sql_with_params()
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                cursor.execute("EXPLAIN " + sql, params)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+                self.assertIn("incidents_incident_search", plan)
+            else:
+                cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+                plan = "\n".join(str(row) for row in cursor.fetchall())
+                self.assertIn("VIRTUAL TABLE INDEX", plan)
