@@ -63,11 +63,13 @@ def matches(model, text: str, *, using: str = "default") -> models.Q:
         query = " & ".join("'{}':*".format(w.replace("\\", "\\\\").replace("'", "''"))
                            for w in terms)
         sql = f"{_pg_vector(table, spec.fields, qualified=True)} @@ to_tsquery(%s::regconfig, %s)"
-        return models.Q(RawSQL(sql, [PG_CONFIG, query], output_field=models.BooleanField()))
+        # The SQL holds only the model's table and field names; the query is a parameter.
+        return models.Q(RawSQL(sql, [PG_CONFIG, query],  # noqa: S611
+                               output_field=models.BooleanField()))
     fts = _fts_table(table)
     query = " AND ".join('"{}"*'.format(w.replace('"', '""')) for w in terms)
     sql = f'"{table}"."id" IN (SELECT rowid FROM "{fts}" WHERE "{fts}" MATCH %s)'
-    return models.Q(RawSQL(sql, [query], output_field=models.BooleanField()))
+    return models.Q(RawSQL(sql, [query], output_field=models.BooleanField()))  # noqa: S611
 
 
 # --- the index, created by a migration ---------------------------------------
