@@ -6,6 +6,7 @@ loaddemo`), then drives it with wrk from a second process:
 
   creates  POST /api/v1/incidents at concurrency 8       target >= 500/s
   list     GET first page ?state=S&assignment_group=G     target p95 <= 150 ms
+  search   GET first page ?q=WORDS (full-text index), some with a state filter
 
 Each scenario runs --runs times; the medians are printed as JSON and appended
 to bench/RESULTS.md with the command that reproduces them.
@@ -95,7 +96,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=15, help="length of each wrk run")
     parser.add_argument("--workers", type=int, default=None, help="servista serve --workers")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--only", choices=["creates", "list"], default=None)
+    parser.add_argument("--only", choices=["creates", "list", "search"], default=None)
     parser.add_argument("--fresh", action="store_true",
                         help="drop and recreate the PostgreSQL database, then load --size "
                              "incidents (earlier runs' creations skew the list's data)")
@@ -150,6 +151,17 @@ def main() -> None:
             runs = [wrk("list.lua", url, connections=2, threads=1, seconds=args.seconds,
                         env=wrk_env) for _ in range(args.runs)]
             results["list"] = {
+                "incidents": count, "connections": 2, "runs": runs,
+                "median_p95_ms": median_of(runs, "latency_ms", "p95"),
+                "median_p50_ms": median_of(runs, "latency_ms", "p50"),
+                "median_per_second": median_of(runs, "per_second"),
+                "non_2xx": sum(r["non_2xx"] for r in runs),
+            }
+        if args.only in (None, "search"):
+            wrk("search.lua", url, connections=2, threads=1, seconds=3, env=wrk_env)
+            runs = [wrk("search.lua", url, connections=2, threads=1, seconds=args.seconds,
+                        env=wrk_env) for _ in range(args.runs)]
+            results["search"] = {
                 "incidents": count, "connections": 2, "runs": runs,
                 "median_p95_ms": median_of(runs, "latency_ms", "p95"),
                 "median_p50_ms": median_of(runs, "latency_ms", "p50"),
@@ -211,6 +223,12 @@ def record(summary: dict) -> None:
                      f"**p95 {s['median_p95_ms']} ms** (median of runs), p50 "
                      f"{s['median_p50_ms']} ms, {s['median_per_second']:.0f} pages/s, "
                      f"non-2xx {s['non_2xx']}")
+    if "search" in summary:
+        s = summary["search"]
+        lines.append(f"- Incident search (q=, first page), {s['incidents']:,} incidents, "
+                     f"{s['connections']} connections: **p95 {s['median_p95_ms']} ms** "
+                     f"(median of runs), p50 {s['median_p50_ms']} ms, "
+                     f"{s['median_per_second']:.0f} pages/s, non-2xx {s['non_2xx']}")
     lines.append("")
     with RESULTS.open("a") as out:
         out.write("\n".join(lines) + "\n")
