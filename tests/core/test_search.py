@@ -1,6 +1,8 @@
 """Full-text search (core.search) through the incident lists: the same
 answers on SQLite's FTS5 table and PostgreSQL's GIN index."""
 
+from unittest import mock
+
 from django.db import connection
 
 from servista.core import search
@@ -84,8 +86,19 @@ class SearchTest(ServistaTestCase):
                 cursor.execute("SET LOCAL enable_seqscan = off")
                 cursor.execute("EXPLAIN " + sql, params)
                 plan = "\n".join(row[0] for row in cursor.fetchall())
-                self.assertIn("incidents_incident_search", plan)
+                self.assertIn("incidents_incident_search", plan)  # the GIN index
             else:
                 cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
                 plan = "\n".join(str(row) for row in cursor.fetchall())
                 self.assertIn("VIRTUAL TABLE INDEX", plan)
+
+    def test_both_plans_find_the_same(self):
+        """PostgreSQL filters common words in place and collects rare ones
+        from the index first; either way the answer is the same."""
+        expected = {"printer": {self.printer.number, self.other_org.number},
+                    "printer queue": {self.printer.number}, "zzz": set()}
+        for factor in (0, 10**9):
+            with self.subTest(factor=factor), mock.patch.object(search, "FENCE_FACTOR", factor):
+                for q, numbers in expected.items():
+                    found = Incident.objects.filter(search.matches(Incident, q))
+                    self.assertEqual(set(found.values_list("number", flat=True)), numbers)

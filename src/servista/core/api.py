@@ -11,7 +11,7 @@ import logging
 from functools import wraps
 
 from django.conf import settings
-from django.db import DataError, IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.http import Http404, HttpRequest, JsonResponse, QueryDict
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -24,6 +24,7 @@ from servista.core.exceptions import DomainError, NotFound, ValidationFailed
 from servista.core.idents import parse_id
 from servista.core.models import IdempotencyKey
 from servista.core.permissions import restrict
+from servista.core.queries import planner_estimate
 from servista.core.serializers import to_json
 
 log = logging.getLogger("servista.api")
@@ -177,19 +178,6 @@ def resolve_ref(model, value, field: str, *, lookups=("name",), queryset=None):
 
 
 # --- lists ------------------------------------------------------------------------------
-
-
-def planner_estimate(queryset) -> int | None:
-    """PostgreSQL's row estimate for a query (no rows are read)."""
-    if connection.vendor != "postgresql":
-        return None
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-        plan = cursor.fetchone()[0]
-    if isinstance(plan, str):
-        plan = json.loads(plan)
-    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def count_rows(queryset) -> tuple[int, bool]:

@@ -7,7 +7,7 @@ from django.utils.choices import CallableChoiceIterator
 from pydantic import create_model
 
 from servista.core import search
-from servista.core.idents import parse_id
+from servista.core.idents import parse_id, split_number
 from servista.core.schemas import InputSchema
 
 
@@ -90,9 +90,9 @@ class RefFilter(django_filters.Filter):
 
 
 class BaseFilterSet(django_filters.FilterSet):
-    """``q`` searches: the full-text index of a model registered with
-    ``core.search``, else the fields listed in ``search_fields``; a value
-    equal to the record's ``number_field`` finds that record too."""
+    """``q`` searches: a record number (INC0001001, any case) finds that
+    record; other text goes through the full-text index of a model registered
+    with ``core.search``, else through the fields listed in ``search_fields``."""
 
     search_fields: tuple[str, ...] = ()
     number_field: str | None = None
@@ -103,14 +103,17 @@ class BaseFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        model = queryset.model
+        number = split_number(value) if self.number_field else None
+        if number and number[0] == getattr(model, "number_prefix", None):
+            return queryset.filter(**{self.number_field: "".join(number)})
+        if search.is_searchable(model):
+            return queryset.filter(search.matches(model, value, using=queryset.db))
         query = Q()
         if self.number_field:
             query |= Q(**{f"{self.number_field}__iexact": value})
-        if search.is_searchable(queryset.model):
-            query |= search.matches(queryset.model, value, using=queryset.db)
-        else:
-            for field_name in self.search_fields:
-                query |= Q(**{f"{field_name}__icontains": value})
+        for field_name in self.search_fields:
+            query |= Q(**{f"{field_name}__icontains": value})
         return queryset.filter(query)
 
 

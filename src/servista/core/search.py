@@ -1,8 +1,15 @@
 """Full-text search of work records, one module for both databases.
 
 SQLite (embedded) keeps an FTS5 table beside each searchable table, filled by
-triggers; PostgreSQL (production) keeps a GIN index over the text-search
-vector of the searched columns, so a search never reads a whole table.
+triggers. PostgreSQL (production) keeps the text-search vector of the
+searched columns in a generated column, ``search_vector``, with a GIN index.
+
+On PostgreSQL the shape of the condition depends on how many rows the words
+are expected to match. A common word is met within the first rows of any
+list order, so the condition stays a plain filter and the list reads its
+first page off its own index. A rare word (a typo, an error code) would make
+that walk the whole table, so the condition first collects the matching ids
+from the GIN index and the list is built from those.
 
 A practice makes a model searchable in two steps:
 
@@ -16,16 +23,23 @@ at spaces and punctuation; words are compared without case and, on SQLite,
 without accents (PostgreSQL keeps accents).
 """
 
+import math
 from dataclasses import dataclass
 
 from django.db import connections, models
 from django.db.migrations.operations.base import Operation
 from django.db.models.expressions import RawSQL
 
+from servista.core.queries import planner_estimate
+
 # Words of a query beyond this many are ignored: a search box is not a document.
 MAX_WORDS = 12
 MAX_WORD_LENGTH = 100
 PG_CONFIG = "simple"  # no stemming, no stop words: the same words as SQLite's tokenizer
+PG_COLUMN = "search_vector"
+# Words expected in at least FENCE_FACTOR * sqrt(rows) rows filter in place;
+# rarer ones go through the GIN index first (about where both cost the same).
+FENCE_FACTOR = 20
 
 
 @dataclass(frozen=True)
@@ -54,22 +68,45 @@ def words(text: str) -> list[str]:
 def matches(model, text: str, *, using: str = "default") -> models.Q:
     """A filter condition: the record's searched fields hold every word of
     ``text`` (as the start of a word). No words, no match."""
-    spec = _registry[model]
+    if model not in _registry:
+        raise LookupError(f"{model.__name__} is not registered for search.")
     terms = words(text)
     if not terms:
         return models.Q(pk__in=[])
     table = model._meta.db_table
     if connections[using].vendor == "postgresql":
-        query = " & ".join("'{}':*".format(w.replace("\\", "\\\\").replace("'", "''"))
-                           for w in terms)
-        sql = f"{_pg_vector(table, spec.fields, qualified=True)} @@ to_tsquery(%s::regconfig, %s)"
-        # The SQL holds only the model's table and field names; the query is a parameter.
-        return models.Q(RawSQL(sql, [PG_CONFIG, query],  # noqa: S611
-                               output_field=models.BooleanField()))
+        return _pg_matches(model, table, terms, using)
     fts = _fts_table(table)
     query = " AND ".join('"{}"*'.format(w.replace('"', '""')) for w in terms)
     sql = f'"{table}"."id" IN (SELECT rowid FROM "{fts}" WHERE "{fts}" MATCH %s)'
     return models.Q(RawSQL(sql, [query], output_field=models.BooleanField()))  # noqa: S611
+
+
+def _pg_query(terms: list[str]) -> str:
+    return " & ".join("'{}':*".format(w.replace("\\", "\\\\").replace("'", "''")) for w in terms)
+
+
+def _pg_match(table: str, query: str, alias: str | None = None) -> RawSQL:
+    # The SQL holds only the model's table name; the query is a parameter.
+    return RawSQL(f'"{alias or table}"."{PG_COLUMN}" @@ to_tsquery(%s::regconfig, %s)',  # noqa: S611
+                  [PG_CONFIG, query], output_field=models.BooleanField())
+
+
+def _pg_matches(model, table: str, terms: list[str], using: str) -> models.Q:
+    rows = model._default_manager.using(using)
+    # The rarest word bounds the matches from above (the planner's estimate of
+    # several words together assumes they are unrelated, and words searched
+    # together are usually related).
+    expected = min(planner_estimate(rows.filter(_pg_match(table, _pg_query([w])))) or 0
+                   for w in terms)
+    query = _pg_query(terms)
+    if expected >= FENCE_FACTOR * math.sqrt(planner_estimate(rows.all()) or 0):
+        return models.Q(_pg_match(table, query))
+    # OFFSET 0 keeps the planner from folding the subquery back into the list's query.
+    match = _pg_match(table, query, alias="search_match")
+    ids = (f'"{table}"."id" IN (SELECT "search_match"."id" FROM "{table}" AS "search_match" '
+           f"WHERE {match.sql} OFFSET 0)")
+    return models.Q(RawSQL(ids, match.params, output_field=models.BooleanField()))  # noqa: S611
 
 
 # --- the index, created by a migration ---------------------------------------
@@ -79,16 +116,16 @@ def _fts_table(table: str) -> str:
     return f"{table}_fts"
 
 
-def _pg_vector(table: str, fields, *, qualified: bool) -> str:
-    prefix = f'"{table}".' if qualified else ""
-    text = " || ' ' || ".join(f"coalesce({prefix}\"{name}\", '')" for name in fields)
+def _pg_vector(fields) -> str:
+    text = " || ' ' || ".join(f"coalesce(\"{name}\", '')" for name in fields)
     return f"to_tsvector('{PG_CONFIG}'::regconfig, {text})"
 
 
 def _create_sql(vendor: str, table: str, fields) -> list[str]:
     if vendor == "postgresql":
-        return [f'CREATE INDEX IF NOT EXISTS "{table}_search" ON "{table}" '
-                f"USING gin ({_pg_vector(table, fields, qualified=False)})"]
+        return [f'ALTER TABLE "{table}" ADD COLUMN "{PG_COLUMN}" tsvector '
+                f"GENERATED ALWAYS AS ({_pg_vector(fields)}) STORED",
+                f'CREATE INDEX "{table}_search" ON "{table}" USING gin ("{PG_COLUMN}")']
     if vendor != "sqlite":
         return []
     fts = _fts_table(table)
@@ -111,7 +148,7 @@ def _create_sql(vendor: str, table: str, fields) -> list[str]:
 
 def _drop_sql(vendor: str, table: str) -> list[str]:
     if vendor == "postgresql":
-        return [f'DROP INDEX IF EXISTS "{table}_search"']
+        return [f'ALTER TABLE "{table}" DROP COLUMN IF EXISTS "{PG_COLUMN}"']
     if vendor != "sqlite":
         return []
     fts = _fts_table(table)
@@ -121,7 +158,8 @@ def _drop_sql(vendor: str, table: str) -> list[str]:
 
 class SearchIndex(Operation):
     """Migration operation: the full-text index of ``model_name``'s
-    ``fields`` (an FTS5 table on SQLite, a GIN index on PostgreSQL)."""
+    ``fields`` (an FTS5 table on SQLite; on PostgreSQL a generated
+    ``search_vector`` column, unknown to the model, with a GIN index)."""
 
     reversible = True
     reduces_to_sql = True
