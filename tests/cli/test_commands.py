@@ -138,9 +138,9 @@ def test_requester_logs_and_comments_but_cannot_update(cast):
     assert (comment.kind, comment.actor, comment.origin) == ("comment", cast.requester, "cli")
 
     version = inc.version
-    with pytest.raises(CommandError, match="not allowed"):
+    with pytest.raises(CommandError, match="does not allow"):
         run("incident", "update", "--as", "rita", number, "--set", "urgency=1")
-    with pytest.raises(CommandError, match="not allowed"):
+    with pytest.raises(CommandError, match="does not allow"):
         run("incident", "comment", "--as", "rita", number, "psst", "--work-note")
     inc.refresh_from_db()
     assert (inc.urgency, inc.version) == (2, version)
@@ -229,8 +229,28 @@ def test_loaddemo_continues_numbers_with_consistent_states(cast):
 
 
 def test_loaddemo_rejects_bad_size(db):
-    with pytest.raises(CommandError, match="--size"):
-        run("loaddemo", "--size", "0")
+    for size in ("0", "99999999999999999999"):
+        with pytest.raises(CommandError, match="--size"):
+            run("loaddemo", "--size", size)
+    assert not User.objects.exists()  # refused before anything is written
+
+
+def test_token_expiry_out_of_range_is_a_message(cast, capsys):
+    before = APIToken.objects.count()
+    code, err = exit_of(["token", "create", "alice", "--expires-days", "99999999"], capsys)
+    assert code != 0
+    assert err.strip().startswith("CommandError: --expires-days must be between")
+    assert APIToken.objects.count() == before
+
+
+def test_settings_refuse_a_negative_auto_close(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from servista.settings import env_int
+
+    monkeypatch.setenv("SERVISTA_INCIDENT_AUTO_CLOSE_DAYS", "-3")
+    with pytest.raises(ImproperlyConfigured, match="at least 0"):
+        env_int("SERVISTA_INCIDENT_AUTO_CLOSE_DAYS", 5, minimum=0)
 
 
 def test_demo_loader_produces_incidents_in_every_state(db):

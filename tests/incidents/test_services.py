@@ -197,19 +197,30 @@ class SwarmTest(ServistaTestCase):
     def test_swarm_only_on_major_incidents(self):
         inc = IncidentFactory(caller=self.cast.requester)
         url = f"{API}/{inc.number}/swarm"
-        r = self.api("POST", url, self.cast.agent, {"members": ["alice"]})
-        self.assertStatus(r, 422)
+        r = self.api("POST", url, self.cast.manager, {"members": ["alice"]})
+        self.assertStatus(r, 409)
         self.assertIn("swarm", r.data["errors"])
-        services.promote_major(inc, self.cast.manager, manager=self.cast.manager,
+        services.promote_major(inc, self.cast.manager, manager=self.cast.agent2,
                                swarm=[self.cast.agent])
+        inc.refresh_from_db()
+        # A swarm member is not in charge of it: the major-incident manager is.
         r = self.api("POST", url, self.cast.agent, {"members": ["alice", "nick"]})
+        self.assertStatus(r, 403)
+        r = self.api("POST", url, self.cast.agent2, {"members": ["alice", "nick"]},
+                     headers={"If-Match": f'"{inc.version}"'})
         self.assertStatus(r, 200)
         self.assertEqual({m["username"] for m in r.data["swarm"]}, {"alice", "nick"})
-        r = self.api("POST", url, self.cast.agent, {"members": ["rita"]})
+        self.assertEqual(r.data["version"], inc.version + 1)
+        change = JournalEntry.objects.for_record(inc).filter(changes__has_key="swarm").last()
+        self.assertEqual(change.changes["swarm"]["old_display"], str(self.cast.agent))
+        r = self.api("POST", url, self.cast.agent2, {"members": ["alice"]},
+                     headers={"If-Match": f'"{inc.version}"'})
+        self.assertStatus(r, 412)
+        r = self.api("POST", url, self.cast.manager, {"members": ["rita"]})
         self.assertStatus(r, 422)
         r = self.api("POST", url, self.cast.requester, {"members": ["alice"]})
         self.assertStatus(r, 403)
-        self.client.force_login(self.cast.agent)
+        self.client.force_login(self.cast.manager)
         page = self.client.get(inc.get_absolute_url())
         self.assertContains(page, 'id="action-swarm"')
         r = self.client.post(f"/incidents/{inc.number}/swarm/",

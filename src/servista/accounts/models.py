@@ -2,6 +2,7 @@ import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -77,6 +78,11 @@ class User(AbstractUser):
         return self.has_role(Role.ADMIN)
 
 
+def support_staff() -> models.Q:
+    """Who may belong to or lead an assignment group: agents and above."""
+    return models.Q(role__in=[Role.AGENT, Role.MANAGER, Role.ADMIN]) | models.Q(is_superuser=True)
+
+
 class Group(models.Model):
     """An assignment group: a team that incidents and requests are routed to."""
 
@@ -84,9 +90,11 @@ class Group(models.Model):
     description = models.TextField(blank=True)
     email = models.EmailField(blank=True)
     manager = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_groups"
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_groups",
+        limit_choices_to=support_staff,
     )
-    members = models.ManyToManyField(User, blank=True, related_name="support_groups")
+    members = models.ManyToManyField(User, blank=True, related_name="support_groups",
+                                     limit_choices_to=support_staff)
     is_service_desk = models.BooleanField(
         "service desk", default=False,
         help_text="New incidents without a routing rule land in this group's queue",
@@ -102,6 +110,12 @@ class Group(models.Model):
 
     def get_absolute_url(self):
         return reverse("accounts:group", args=[self.pk])
+
+    def clean_relations(self, relations: dict) -> None:
+        """Checks of the many-to-many values about to be set."""
+        outsiders = [str(u) for u in relations.get("members", ()) if not u.is_agent]
+        if outsiders:
+            raise ValidationError({"members": f"Not support staff: {', '.join(outsiders)}."})
 
     def has_member(self, user) -> bool:
         return user is not None and self.members.filter(pk=user.pk).exists()

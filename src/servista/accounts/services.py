@@ -4,6 +4,7 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
@@ -109,6 +110,11 @@ def _lookup_token(digest: str) -> APIToken | None:
 def set_members(group: Group, members, actor: User) -> None:
     if not actor.is_manager:
         raise Forbidden("Only a manager can change group membership.")
+    members = list(members)
+    try:
+        group.clean_relations({"members": members})
+    except ValidationError as exc:
+        raise ValidationFailed.from_django(exc)
     group.members.set(members)
 
 

@@ -36,7 +36,8 @@ class Policy:
     def require(self, user, action: str, obj=None) -> None:
         if not self.can(user, action, obj):
             name = self.model._meta.verbose_name if self.model else "record"
-            raise Forbidden(f"You are not allowed to {action.replace('_', ' ')} this {name}.")
+            action = action.replace("_", " ")
+            raise Forbidden(f"Your role does not allow '{action}' on this {name}.")
 
 
 class RecordPolicy(Policy):

@@ -139,29 +139,48 @@ def lock(model, pk, expected_version: int | None = None):
 
 def save_changes(record, actor, changes: dict, *, body: str = "") -> dict:
     """Apply ``{field: new value}`` to a locked record: one UPDATE of the
-    changed columns, a version bump and one journal entry with before/after.
+    changed columns (a many-to-many field takes the full new list), a version
+    bump and one journal entry with before/after.
     Returns the journal diff (empty when nothing changed)."""
     diff = {}
     fields = []
+    relations = {}
     for name, new in changes.items():
         field = record._meta.get_field(name)
+        if field.many_to_many:
+            old_set = list(getattr(record, name).all())
+            new_set = list(new)
+            if {o.pk for o in old_set} != {o.pk for o in new_set}:
+                relations[name] = new_set
+                diff[name] = {
+                    "old": [o.pk for o in old_set], "new": [o.pk for o in new_set],
+                    "old_display": ", ".join(str(o) for o in old_set),
+                    "new_display": ", ".join(str(o) for o in new_set),
+                }
+            continue
         old = _field_value(record, field)
         old_cmp = old.pk if isinstance(old, models.Model) else old
         new_cmp = new.pk if isinstance(new, models.Model) else new
         if old_cmp == new_cmp:
             continue
         if name not in record.unaudited_fields:
+            if field.is_relation and old is not None and not isinstance(old, models.Model):
+                # The locked row holds only the id: the journal shows the name.
+                old = field.related_model._base_manager.filter(pk=old).first() or old
             diff[name] = _change(record, field, old, new)
         setattr(record, field.name, new)
         fields.append(field.name)
-    if not fields:
+    if not fields and not relations:
         if body:
             _write(record, actor, JournalKind.CHANGE, body=body)
         return {}
-    _clean(record)
+    if fields:
+        _clean(record)
     record.updated_at = clock.now()
     record.version += 1
     record.save(update_fields=[*fields, "updated_at", "version"])
+    for name, objs in relations.items():
+        getattr(record, name).set(objs)
     _write(record, actor, JournalKind.CHANGE, body=body, changes=diff)
     return diff
 
@@ -214,6 +233,10 @@ def visible_journal(record, user, *, public: bool = False) -> list[tuple[Journal
     for entry in entries:
         shown = public_view(entry, record)
         if shown is not None:
+            # Reasons written with a change are the staff's (hold notes,
+            # override and cancellation reasons): this copy, read-only like
+            # every entry, carries only what the requester may read.
+            entry.body = shown["body"]
             visible.append((entry, shown["changes"]))
     return visible
 
@@ -290,6 +313,8 @@ def _assign_and_save(obj, data: dict):
             setattr(obj, name, value)
     try:
         obj.full_clean()
+        if m2m and hasattr(obj, "clean_relations"):
+            obj.clean_relations(m2m)
     except ValidationError as exc:
         raise ValidationFailed.from_django(exc)
     obj.save()

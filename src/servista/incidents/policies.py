@@ -15,6 +15,8 @@ class IncidentPolicy(RecordPolicy):
         "override_priority": "manager",
         "promote_major": "manager",
         "escalate": "agent",
+        "stand_down_major": "manager",
+        "clear_escalation": "manager",
     }
 
     def can(self, user, action, obj=None):
@@ -23,6 +25,9 @@ class IncidentPolicy(RecordPolicy):
             if obj.caller_id == user.pk:
                 return True
             return user.is_agent
+        if action == "manage_swarm" and obj is not None and user.is_authenticated:
+            # A manager, or the major-incident manager running this one.
+            return user.is_manager or (user.is_agent and obj.major_incident_manager_id == user.pk)
         return super().can(user, action, obj)
 
 

@@ -72,6 +72,23 @@ class Plan:
 # --- rules -------------------------------------------------------------------
 
 
+def _require_open(inc: Incident) -> None:
+    """Work on an incident needs it open: a resolved one is reopened first, a
+    closed or cancelled one is final (HTTP 409)."""
+    if inc.state in State.OPEN:
+        return
+    if inc.state == State.RESOLVED:
+        raise InvalidTransition(f"{inc.number} is resolved; reopen it first.")
+    raise InvalidTransition(
+        f"{inc.number} is {inc.get_state_display().lower()} and can no longer be changed.")
+
+
+def _require_not_final(inc: Incident) -> None:
+    if State.is_terminal(inc.state):
+        raise InvalidTransition(
+            f"{inc.number} is {inc.get_state_display().lower()} and can no longer be changed.")
+
+
 def _load_service_desk() -> Group | None:
     return Group.objects.filter(is_service_desk=True, active=True).order_by("pk").first()
 
@@ -99,14 +116,23 @@ def _check_category(category, subcategory, errors: Errors):
 
 
 def _check_assignment(group, assignee, errors: Errors):
+    if group is not None and not group.active:
+        errors.add("assignment_group", f"{group} is inactive.")
     if assignee is None:
         return
-    if not assignee.is_agent:
+    if not assignee.is_active:
+        errors.add("assigned_to", f"{assignee}'s account is inactive.")
+    elif not assignee.is_agent:
         errors.add("assigned_to", f"{assignee} is not an agent and cannot be assigned.")
     elif group is None:
         errors.add("assignment_group", "An assignee needs an assignment group.")
     elif not group.has_member(assignee):
         errors.add("assigned_to", f"{assignee} is not a member of {group}.")
+
+
+def _check_service(service, errors: Errors):
+    if service is not None and getattr(service, "status", "") == "retired":
+        errors.add("service", f"{service} is retired; choose a service in operation.")
 
 
 def _check_parent(incident: Incident | None, parent: Incident | None, errors: Errors):
@@ -119,7 +145,7 @@ def _check_parent(incident: Incident | None, parent: Incident | None, errors: Er
         errors.add("parent", f"{parent} is itself a child of another incident.")
     elif incident is not None and incident.pk and incident.children.exists():
         errors.add("parent", f"{incident} has child incidents and cannot become a child.")
-    elif not parent.is_open:
+    elif parent.state not in State.OPEN:
         errors.add("parent", f"{parent} is {parent.get_state_display().lower()}.")
 
 
@@ -195,10 +221,13 @@ def _plan_priority(inc: Incident, actor, data: dict, plan: Plan, errors: Errors)
             errors.absorb(exc)
             return
         plan.changes.update(impact=impact, urgency=urgency)
+    matrix_moved = (impact, urgency) != (inc.impact, inc.urgency)
     if "priority" in data:
         priority = data["priority"]
         if not policy().can(actor, "override_priority", inc):
             raise Forbidden("Only a manager may override the priority.")
+        if priority == (inc.priority if inc.priority_overridden else None) and not matrix_moved:
+            return  # as it is: nothing to override
         if priority is None:
             plan.changes["priority_overridden"] = False
             plan.changes["priority"] = compute_priority(impact, urgency)
@@ -208,7 +237,9 @@ def _plan_priority(inc: Incident, actor, data: dict, plan: Plan, errors: Errors)
             if not (data.get("reason") or "").strip():
                 errors.add("reason", "A reason is required to override the priority.")
             plan.changes.update(priority=priority, priority_overridden=True)
-    elif ("impact" in data or "urgency" in data) and not inc.priority_overridden:
+    elif matrix_moved and not inc.priority_overridden:
+        # Only a new impact or urgency re-reads the matrix: editing another
+        # field keeps the priority the incident was given.
         plan.changes["priority"] = compute_priority(impact, urgency)
 
 
@@ -234,6 +265,9 @@ def log_incident(actor: User, *, short_description: str, caller: User | None = N
         if assignment_group is not None or assigned_to is not None or parent is not None:
             raise Forbidden("Only support staff can assign or relate incidents.")
     caller = caller or actor
+    if not caller.is_active:
+        errors.add("caller", f"{caller}'s account is inactive.")
+    _check_service(service, errors)
     if not (short_description or "").strip():
         errors.add("short_description", "Describe the incident in a few words.")
     if category is None and subcategory is not None:
@@ -298,9 +332,13 @@ def update_incident(incident: Incident, actor: User, data: dict, *,
         errors.add("short_description", "This field may not be blank.")
     if "channel" in data and data["channel"] not in Channel.labels:
         errors.add("channel", f"'{data['channel']}' is not a channel.")
+    if "service" in data and data["service"] != inc.service:
+        _check_service(data["service"], errors)
     if "caller" in data:
         if data["caller"] is None:
             errors.add("caller", "An incident needs a caller.")
+        elif data["caller"].pk != inc.caller_id and not data["caller"].is_active:
+            errors.add("caller", f"{data['caller']}'s account is inactive.")
         else:
             plan.changes["caller"] = data["caller"]
             plan.changes["organization"] = data["caller"].organization
@@ -410,9 +448,7 @@ def assign(incident: Incident, actor: User, *, assignment_group: Group | None = 
            reason: str = "") -> Incident:
     policy().require(actor, "assign", incident)
     inc = records.lock(Incident, incident.pk, expected_version)
-    if not inc.is_open:
-        raise ValidationFailed.field(
-            "state", f"{inc.number} is {inc.get_state_display().lower()}; reopen it first.")
+    _require_open(inc)
     errors = Errors()
     plan = Plan()
     group = assignment_group if assignment_group is not None else inc.assignment_group
@@ -426,6 +462,7 @@ def take(incident: Incident, actor: User, *, expected_version: int | None = None
     """The acting agent assigns the incident to themselves, keeping its group
     when they belong to it, otherwise moving it to their first group."""
     policy().require(actor, "assign", incident)
+    _require_open(incident)
     group = incident.assignment_group
     if group is None or not group.has_member(actor):
         group = actor.support_groups.filter(active=True).order_by("name").first()
@@ -443,6 +480,7 @@ def escalate_functional(incident: Incident, actor: User, *, assignment_group: Gr
     """Pass the incident to a group with more knowledge (functional
     escalation); the reason is journaled."""
     policy().require(actor, "escalate", incident)
+    _require_open(incident)
     errors = Errors()
     if assignment_group is None:
         errors.add("assignment_group", "Name the group to escalate to.")
@@ -465,9 +503,7 @@ def escalate_hierarchical(incident: Incident, actor: User, *, reason: str,
     if not (reason or "").strip():
         raise ValidationFailed.field("reason", "Say why management must be involved.")
     inc = records.lock(Incident, incident.pk, expected_version)
-    if not inc.is_open:
-        raise ValidationFailed.field(
-            "state", f"{inc.number} is {inc.get_state_display().lower()}; nothing to escalate.")
+    _require_open(inc)
     plan = Plan(changes={"escalated": True})
     _commit(inc, actor, plan, body=f"Hierarchical escalation: {reason.strip()}")
     recipients = []
@@ -493,12 +529,15 @@ def override_priority(incident: Incident, actor: User, *, priority: int | None, 
     matrix); the reason is journaled."""
     policy().require(actor, "override_priority", incident)
     inc = records.lock(Incident, incident.pk, expected_version)
+    _require_not_final(inc)
     errors = Errors()
     plan = Plan()
     _plan_priority(inc, actor, {"priority": priority, "reason": reason}, plan, errors)
     errors.raise_if_any()
     label = "returned to the matrix" if priority is None else f"overridden to {priority}"
-    return _commit(inc, actor, plan, body=f"Priority {label}: {(reason or '').strip()}".strip())
+    reason = (reason or "").strip()
+    return _commit(inc, actor, plan,
+                   body=f"Priority {label}: {reason}" if reason else f"Priority {label}.")
 
 
 # --- major incidents ----------------------------------------------------------------
@@ -511,49 +550,78 @@ def promote_major(incident: Incident, actor: User, *, manager: User, swarm=(),
     and the agents who swarm on it; all of them are told."""
     policy().require(actor, "promote_major", incident)
     inc = records.lock(Incident, incident.pk, expected_version)
+    _require_open(inc)
     errors = Errors()
-    if not inc.is_open:
-        errors.add("state", f"{inc.number} is {inc.get_state_display().lower()}.")
     if manager is None:
         errors.add("manager", "Name the major-incident manager.")
-    elif not manager.is_agent:
-        errors.add("manager", f"{manager} is not support staff.")
+    elif not manager.is_agent or not manager.is_active or manager.pk == system_user().pk:
+        errors.add("manager", f"{manager} is not active support staff.")
     swarm = list(swarm)
-    for member in swarm:
-        if not member.is_agent:
-            errors.add("swarm", f"{member} is not an agent.")
+    _check_swarm(swarm, errors)
     errors.raise_if_any()
-    plan = Plan(changes={"is_major": True, "major_incident_manager": manager})
+    before = list(inc.swarm.all())
+    plan = Plan(changes={"is_major": True, "major_incident_manager": manager,
+                         "swarm": before + [m for m in swarm if m not in before]})
     if inc.priority != 1 and not inc.priority_overridden:
         plan.changes.update(priority=1, priority_overridden=True)
-    before = set(inc.swarm.values_list("pk", flat=True))
     _commit(inc, actor, plan, body=f"Promoted to major incident. {reason}".strip())
-    if swarm:
-        inc.swarm.add(*swarm)
-        added = [m for m in swarm if m.pk not in before]
-        if added:
-            records.add_entry(inc, actor, JournalKind.WORK_NOTE,
-                              "Swarm: " + ", ".join(str(m) for m in added))
     notify([manager, *swarm], f"Major incident {inc.number}: {inc.short_description}",
            body=f"{actor} declared a major incident. {reason}".strip(), record=inc)
     return inc
 
 
 @transaction.atomic
-def set_swarm(incident: Incident, actor: User, members) -> Incident:
-    """Change who swarms on a major incident (agents only)."""
-    policy().require(actor, "change", incident)
-    inc = records.lock(Incident, incident.pk)
+def stand_down_major(incident: Incident, actor: User, *, reason: str,
+                     expected_version: int | None = None) -> Incident:
+    """A manager ends the major-incident procedure (declared by mistake, or
+    the impact turned out smaller); manager and swarm are kept in the journal."""
+    policy().require(actor, "stand_down_major", incident)
+    inc = records.lock(Incident, incident.pk, expected_version)
+    _require_not_final(inc)
     if not inc.is_major:
-        raise ValidationFailed.field("swarm", f"{inc.number} is not a major incident.")
-    members = list(members)
-    bad = [m for m in members if not m.is_agent]
-    if bad:
-        raise ValidationFailed.field("swarm", f"{bad[0]} is not an agent.")
-    inc.swarm.set(members)
-    records.add_entry(inc, actor, JournalKind.WORK_NOTE,
-                      "Swarm: " + (", ".join(str(m) for m in members) or "nobody"))
-    return inc
+        raise InvalidTransition(f"{inc.number} is not a major incident.", field="is_major")
+    if not (reason or "").strip():
+        raise ValidationFailed.field("reason", "Say why the major incident stands down.")
+    plan = Plan(changes={"is_major": False, "major_incident_manager": None, "swarm": []})
+    return _commit(inc, actor, plan, body=f"Major incident stood down: {reason.strip()}")
+
+
+@transaction.atomic
+def clear_escalation(incident: Incident, actor: User, *, reason: str,
+                     expected_version: int | None = None) -> Incident:
+    """A manager takes back a hierarchical escalation that is dealt with."""
+    policy().require(actor, "clear_escalation", incident)
+    inc = records.lock(Incident, incident.pk, expected_version)
+    _require_not_final(inc)
+    if not inc.escalated:
+        raise InvalidTransition(f"{inc.number} is not escalated.", field="escalated")
+    if not (reason or "").strip():
+        raise ValidationFailed.field("reason", "Say why the escalation is cleared.")
+    return _commit(inc, actor, Plan(changes={"escalated": False}),
+                   body=f"Escalation cleared: {reason.strip()}")
+
+
+def _check_swarm(members, errors: Errors):
+    for member in members:
+        if not member.is_agent or not member.is_active:
+            errors.add("swarm", f"{member} is not an active agent.")
+
+
+@transaction.atomic
+def set_swarm(incident: Incident, actor: User, members, *,
+              expected_version: int | None = None) -> Incident:
+    """Change who swarms on a major incident: a manager or the incident's
+    major-incident manager; the change is journaled like any field."""
+    policy().require(actor, "manage_swarm", incident)
+    inc = records.lock(Incident, incident.pk, expected_version)
+    _require_open(inc)
+    if not inc.is_major:
+        raise InvalidTransition(f"{inc.number} is not a major incident.", field="swarm")
+    members = list(dict.fromkeys(members))
+    errors = Errors()
+    _check_swarm(members, errors)
+    errors.raise_if_any()
+    return _commit(inc, actor, Plan(changes={"swarm": members}))
 
 
 @transaction.atomic
@@ -561,6 +629,7 @@ def set_parent(child: Incident, actor: User, parent: Incident | None, *,
                expected_version: int | None = None) -> Incident:
     policy().require(actor, "change", child)
     inc = records.lock(Incident, child.pk, expected_version)
+    _require_open(inc)
     errors = Errors()
     _check_parent(inc, parent, errors)
     errors.raise_if_any()
@@ -576,6 +645,7 @@ def comment(incident: Incident, actor: User, body: str):
     reopens; on an incident awaiting the caller, work resumes."""
     policy().require(actor, "comment", incident)
     inc = records.lock(Incident, incident.pk)
+    _require_not_final(inc)
     entry = records.add_entry(inc, actor, JournalKind.COMMENT, body)
     if actor.pk == inc.caller_id:
         if inc.state == State.RESOLVED:
@@ -598,6 +668,7 @@ def comment(incident: Incident, actor: User, body: str):
 @transaction.atomic
 def work_note(incident: Incident, actor: User, body: str):
     policy().require(actor, "work_note", incident)
+    _require_not_final(incident)
     return records.add_entry(incident, actor, JournalKind.WORK_NOTE, body)
 
 

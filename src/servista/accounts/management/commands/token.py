@@ -24,6 +24,9 @@ def find_user(username: str) -> User:
     return user
 
 
+MAX_EXPIRES_DAYS = 36500  # a hundred years; beyond, "never" is the honest answer
+
+
 class Command(BaseCommand):
     help = "Create, list and revoke API tokens."
 
@@ -49,8 +52,8 @@ class Command(BaseCommand):
         owner = find_user(user)
         expires_at = None
         if expires_days is not None:
-            if expires_days < 1:
-                raise CommandError("--expires-days must be at least 1.")
+            if not 1 <= expires_days <= MAX_EXPIRES_DAYS:
+                raise CommandError(f"--expires-days must be between 1 and {MAX_EXPIRES_DAYS}.")
             expires_at = timezone.now() + timedelta(days=expires_days)
         _, raw = create_token(owner, name=name, expires_at=expires_at)
         self.stdout.write(raw)

@@ -15,6 +15,9 @@ from servista.core.demo import load_reference_data
 from servista.core.demo.bulk import analyze, load_incidents
 
 
+MAX_SIZE = 100_000_000  # numbers have 7 digits and more: far beyond any benchmark
+
+
 class Command(BaseCommand):
     help = "Bulk-load N realistic demo incidents (benchmarks)."
 
@@ -27,10 +30,10 @@ class Command(BaseCommand):
                                  "5000 on SQLite)")
 
     def handle(self, *args, size, seed, batch, **options):
-        if size < 1:
-            raise CommandError("--size must be at least 1.")
-        if batch is not None and batch < 1:
-            raise CommandError("--batch must be at least 1.")
+        if not 1 <= size <= MAX_SIZE:
+            raise CommandError(f"--size must be between 1 and {MAX_SIZE:,}.")
+        if batch is not None and not 1 <= batch <= MAX_SIZE:
+            raise CommandError(f"--batch must be between 1 and {MAX_SIZE:,}.")
         started = time.monotonic()
         with transaction.atomic():
             ref = load_reference_data()

@@ -1,0 +1,184 @@
+"""Work on resolved, closed and cancelled incidents; what requesters read of
+staff reasons; references that may not be used; how the journal names
+related objects."""
+
+from servista.catalog.factories import ServiceFactory
+from servista.core.exceptions import Forbidden, InvalidTransition, ValidationFailed
+from servista.core.models import JournalEntry, PriorityMatrix
+from servista.core.testing import ServistaTestCase
+from servista.incidents import services
+from servista.incidents.factories import IncidentFactory
+
+API = "/api/v1/incidents"
+
+
+class FinishedIncidentTest(ServistaTestCase):
+    def resolved(self):
+        inc = IncidentFactory(caller=self.cast.requester)
+        return services.resolve(inc, self.cast.agent, resolution_code="solved_permanently",
+                                resolution_notes="Fixed.")
+
+    def test_resolved_incident_takes_no_work_until_reopened(self):
+        inc = self.resolved()
+        version = inc.version
+        attempts = {
+            "take": {}, "assign": {"assignment_group": "Network"},
+            "escalate": {"kind": "hierarchical", "reason": "x"},
+            "promote-major": {"manager": "maria"},
+        }
+        for action, body in attempts.items():
+            with self.subTest(action=action):
+                user = self.cast.manager if action == "promote-major" else self.cast.agent
+                r = self.api("POST", f"{API}/{inc.number}/{action}", user, body)
+                self.assertStatus(r, 409)
+                self.assertIn("reopen", r.data["detail"])
+        with self.assertRaises(InvalidTransition):
+            services.escalate_functional(inc, self.cast.agent,
+                                         assignment_group=self.cast.network, reason="x")
+        child = IncidentFactory(caller=self.cast.requester)
+        with self.assertRaises(ValidationFailed):  # a resolved parent takes no children
+            services.set_parent(child, self.cast.agent, inc)
+        with self.assertRaises(InvalidTransition):  # nor does a resolved child move
+            services.set_parent(inc, self.cast.agent, child)
+        inc.refresh_from_db()
+        self.assertEqual(inc.version, version)
+        # The caller's comment still reopens it, and then work goes on.
+        services.comment(inc, self.cast.requester, "Still broken.")
+        inc.refresh_from_db()
+        self.assertEqual(inc.state, "in_progress")
+        services.take(inc, self.cast.agent)
+
+    def test_closed_and_cancelled_are_final(self):
+        closed = services.close(self.resolved(), self.cast.requester)
+        cancelled = services.cancel(IncidentFactory(caller=self.cast.requester),
+                                    self.cast.agent, reason="Duplicate.")
+        for inc in (closed, cancelled):
+            with self.subTest(state=inc.state):
+                r = self.api("POST", f"{API}/{inc.number}/override-priority", self.cast.manager,
+                             {"priority": 1, "reason": "x"})
+                self.assertStatus(r, 409)
+                r = self.api("POST", f"{API}/{inc.number}/comments", self.cast.requester,
+                             {"kind": "comment", "body": "Hello?"})
+                self.assertStatus(r, 409)
+                with self.assertRaises(InvalidTransition):
+                    services.work_note(inc, self.cast.agent, "note")
+                with self.assertRaises(InvalidTransition):
+                    services.set_parent(inc, self.cast.agent, None)
+                before = JournalEntry.objects.for_record(inc).count()
+                inc.refresh_from_db()
+                self.assertEqual(JournalEntry.objects.for_record(inc).count(), before)
+
+
+class RequesterReadsTest(ServistaTestCase):
+    def test_staff_reasons_stay_with_staff(self):
+        inc = IncidentFactory(caller=self.cast.requester)
+        services.put_on_hold(inc, self.cast.agent, hold_reason="awaiting_vendor",
+                             reason="Vendor is slow again")
+        services.override_priority(inc, self.cast.manager, priority=1, reason="CEO affected")
+        r = self.api("GET", f"{API}/{inc.number}/journal", self.cast.requester)
+        self.assertStatus(r, 200)
+        bodies = " ".join(e["body"] for e in r.data)
+        self.assertNotIn("Vendor is slow", bodies)
+        self.assertNotIn("CEO", bodies)
+        # ... while the change itself is theirs to see.
+        self.assertTrue(any("hold_reason" in e["changes"] for e in r.data))
+        self.client.force_login(self.cast.requester)
+        page = self.client.get(f"/portal/tickets/{inc.number}/")
+        self.assertEqual(page.status_code, 200)
+        self.assertNotContains(page, "Vendor is slow")
+        self.assertNotContains(page, "CEO affected")
+        r = self.api("GET", f"{API}/{inc.number}/journal", self.cast.agent)
+        self.assertIn("Vendor is slow", " ".join(e["body"] for e in r.data))
+
+
+class ReferencesTest(ServistaTestCase):
+    def test_inactive_group_caller_and_assignee_are_refused(self):
+        inc = IncidentFactory(caller=self.cast.requester)
+        self.cast.network.active = False
+        self.cast.network.save()
+        with self.assertRaises(ValidationFailed) as err:
+            services.assign(inc, self.cast.agent, assignment_group=self.cast.network)
+        self.assertIn("assignment_group", err.exception.errors)
+        self.cast.colleague.is_active = False
+        self.cast.colleague.save()
+        with self.assertRaises(ValidationFailed) as err:
+            services.log_incident(self.cast.agent, short_description="x",
+                                  caller=self.cast.colleague)
+        self.assertIn("caller", err.exception.errors)
+        self.cast.agent.is_active = False
+        self.cast.agent.save()
+        with self.assertRaises(ValidationFailed) as err:
+            services.assign(inc, self.cast.manager, assignment_group=self.cast.service_desk,
+                            assigned_to=self.cast.agent)
+        self.assertIn("inactive", err.exception.errors["assigned_to"][0])
+
+    def test_retired_service_is_refused(self):
+        retired = ServiceFactory(name="Legacy Intranet", status="retired")
+        with self.assertRaises(ValidationFailed) as err:
+            services.log_incident(self.cast.agent, short_description="x",
+                                  caller=self.cast.requester, service=retired)
+        self.assertIn("service", err.exception.errors)
+        inc = IncidentFactory(caller=self.cast.requester)
+        with self.assertRaises(ValidationFailed):
+            services.update_incident(inc, self.cast.agent, {"service": retired})
+
+    def test_journal_names_the_old_related_object(self):
+        inc = IncidentFactory(caller=self.cast.requester)
+        services.assign(IncidentFactory._meta.model.objects.get(pk=inc.pk), self.cast.agent,
+                        assignment_group=self.cast.network)
+        entry = JournalEntry.objects.for_record(inc).filter(
+            changes__has_key="assignment_group").last()
+        change = entry.changes["assignment_group"]
+        self.assertEqual(change["old_display"], "Service Desk")
+        self.assertEqual(change["new_display"], "Network")
+        self.assertEqual(change["old"], self.cast.service_desk.pk)
+
+
+class PriorityTest(ServistaTestCase):
+    def test_other_edits_keep_the_priority(self):
+        inc = IncidentFactory(caller=self.cast.requester, impact=2, urgency=2)
+        self.assertEqual(inc.priority, 3)
+        PriorityMatrix.objects.filter(impact=2, urgency=2).update(priority=4)
+        services.update_incident(inc, self.cast.agent,
+                                 {"short_description": "Renamed", "impact": 2, "urgency": 2})
+        inc.refresh_from_db()
+        self.assertEqual(inc.priority, 3)  # impact and urgency did not change
+        services.update_incident(inc, self.cast.agent, {"urgency": 1})
+        inc.refresh_from_db()
+        self.assertEqual(inc.priority, 2)
+
+    def test_override_message_and_permission(self):
+        inc = IncidentFactory(caller=self.cast.requester)
+        with self.assertRaises(Forbidden) as err:
+            services.override_priority(inc, self.cast.agent, priority=1, reason="x")
+        self.assertIn("override priority", str(err.exception))
+        services.override_priority(inc, self.cast.manager, priority=1, reason="VIP")
+        services.override_priority(inc, self.cast.manager, priority=None, reason="")
+        last = JournalEntry.objects.for_record(inc).last()
+        self.assertEqual(last.body, "Priority returned to the matrix.")
+
+
+class MajorIncidentUndoTest(ServistaTestCase):
+    def test_stand_down_and_clear_escalation(self):
+        inc = IncidentFactory(caller=self.cast.requester)
+        services.promote_major(inc, self.cast.manager, manager=self.cast.manager,
+                               swarm=[self.cast.agent])
+        services.escalate_hierarchical(inc, self.cast.agent, reason="Board asks")
+        with self.assertRaises(Forbidden):
+            services.stand_down_major(inc, self.cast.agent, reason="x")
+        with self.assertRaises(ValidationFailed):
+            services.stand_down_major(inc, self.cast.manager, reason=" ")
+        services.stand_down_major(inc, self.cast.manager, reason="Only one office")
+        inc.refresh_from_db()
+        self.assertFalse(inc.is_major)
+        self.assertIsNone(inc.major_incident_manager)
+        self.assertEqual(list(inc.swarm.all()), [])
+        entry = JournalEntry.objects.for_record(inc).last()
+        self.assertEqual(entry.changes["swarm"]["old_display"], str(self.cast.agent))
+        with self.assertRaises(InvalidTransition):
+            services.stand_down_major(inc, self.cast.manager, reason="again")
+        with self.assertRaises(Forbidden):
+            services.clear_escalation(inc, self.cast.agent, reason="x")
+        services.clear_escalation(inc, self.cast.manager, reason="Handled")
+        inc.refresh_from_db()
+        self.assertFalse(inc.escalated)
