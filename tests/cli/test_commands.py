@@ -335,3 +335,37 @@ def test_serve_refuses_to_start_without_secret_key(tmp_path):
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_escalation_priority_major_and_endings_from_the_shell(cast):
+    number = run("incident", "create", "--as", "alice", "--caller", "rita",
+                 "-s", "Payroll export to the bank failed").strip()
+    assert "In progress" in run("incident", "take", "--as", "alice", number)
+    run("incident", "escalate", "--as", "alice", number, "--group", "Network",
+        "--reason", "Firewall rule")
+    inc = Incident.objects.get(number=number)
+    assert (inc.assignment_group, inc.reassignment_count) == (cast.network, 1)
+    run("incident", "escalate", "--as", "nick", number, "--hierarchical", "--reason", "Payday")
+    with pytest.raises(CommandError, match="does not allow"):
+        run("incident", "priority", "--as", "nick", number, "--set", "1", "--reason", "x")
+    assert "1 - Critical" in run("incident", "priority", "--as", "maria", number, "--set", "1",
+                                 "--reason", "Salaries late")
+    run("incident", "major", "--as", "maria", number, "--manager", "maria", "--swarm", "nick")
+    inc.refresh_from_db()
+    assert inc.escalated and inc.is_major and list(inc.swarm.all()) == [cast.agent2]
+    assert number in run("incident", "list", "--as", "alice", "--major", "-q", "payroll bank")
+    with pytest.raises(CommandError, match="reason"):
+        run("incident", "stand-down", "--as", "maria", number)
+    run("incident", "stand-down", "--as", "maria", number, "--reason", "One bank only")
+    run("incident", "resolve", "--as", "nick", number, "--code", "solved_permanently",
+        "--notes", "Rule restored")
+    assert "In progress" in run("incident", "reopen", "--as", "rita", number, "--reason", "no")
+    run("incident", "resolve", "--as", "nick", number, "--code", "solved_permanently",
+        "--notes", "Rule restored")
+    assert "Closed" in run("incident", "close", "--as", "rita", number)
+    with pytest.raises(CommandError, match="can no longer be changed"):
+        run("incident", "comment", "--as", "rita", number, "thanks")
+    other = run("incident", "create", "--as", "alice", "--caller", "rita", "-s", "Dup").strip()
+    with pytest.raises(CommandError, match="reason"):
+        run("incident", "cancel", "--as", "alice", other)
+    assert "Cancelled" in run("incident", "cancel", "--as", "alice", other, "--reason", "Dup")

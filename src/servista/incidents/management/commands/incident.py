@@ -8,6 +8,11 @@
     servista incident hold   --as USER INC0001001 --reason awaiting_caller
     servista incident assign --as USER INC0001001 [--group G] [--assignee A]
     servista incident comment --as USER INC0001001 "text" [--work-note]
+    servista incident take | reopen | close | cancel --as USER INC0001001 [--reason "..."]
+    servista incident escalate --as USER INC0001001 (--group G | --hierarchical) --reason "..."
+    servista incident priority --as USER INC0001001 (--set N | --matrix) --reason "..."
+    servista incident major --as USER INC0001001 --manager M [--swarm A --swarm B] [--reason ..]
+    servista incident stand-down --as USER INC0001001 --reason "..."
 
 Every operation acts as the ``--as`` user through ``incidents.services``
 with the same permissions as in the web UI and the API (a record outside
@@ -88,6 +93,9 @@ class Command(BaseCommand):
         listing.add_argument("--state", action="append", help="repeat for several states")
         listing.add_argument("--group", help="assignment group")
         listing.add_argument("--assigned-to", help="username, 'me' or 'none'")
+        listing.add_argument("--priority", action="append", help="repeat for several")
+        listing.add_argument("-q", "--search", help="words of the description, or a number")
+        listing.add_argument("--major", action="store_true", help="major incidents only")
         listing.add_argument("--limit", type=int, default=25)
 
         action("show", "an incident's fields and activity")
@@ -108,6 +116,30 @@ class Command(BaseCommand):
         assign.add_argument("--group", help="assignment group")
         assign.add_argument("--assignee", help="username")
 
+        action("take", "assign to yourself")
+        for name, help_text in (("reopen", "reopen a resolved incident"),
+                                ("close", "close a resolved incident"),
+                                ("cancel", "cancel (logged by mistake, duplicate)"),
+                                ("stand-down", "end the major-incident procedure (managers)")):
+            action(name, help_text).add_argument("--reason", default="", help="kept in the journal")
+
+        escalate = action("escalate", "functional (--group) or hierarchical escalation")
+        to = escalate.add_mutually_exclusive_group(required=True)
+        to.add_argument("--group", help="the group to pass the incident to")
+        to.add_argument("--hierarchical", action="store_true", help="inform management")
+        escalate.add_argument("--reason", required=True)
+
+        priority = action("priority", "override the priority (managers)")
+        value = priority.add_mutually_exclusive_group(required=True)
+        value.add_argument("--set", dest="priority", type=int, choices=range(1, 6))
+        value.add_argument("--matrix", action="store_true", help="back to the matrix")
+        priority.add_argument("--reason", default="")
+
+        major = action("major", "declare a major incident (managers)")
+        major.add_argument("--manager", required=True, help="the major-incident manager")
+        major.add_argument("--swarm", action="append", default=[], help="repeat for several")
+        major.add_argument("--reason", default="")
+
         comment = action("comment", "add a comment (or a work note)")
         comment.add_argument("text")
         comment.add_argument("--work-note", action="store_true",
@@ -119,7 +151,7 @@ class Command(BaseCommand):
             raise CommandError(f"No active user '{username}'.")
         with audit_context("cli"):
             try:
-                getattr(self, f"do_{action}")(actor, **options)
+                getattr(self, f"do_{action.replace('-', '_')}")(actor, **options)
             except DomainError as exc:
                 raise CommandError(one_line(exc))
 
@@ -152,10 +184,12 @@ class Command(BaseCommand):
             urgency=options["urgency"], channel=options["channel"], **data)
         self.stdout.write(incident.number)
 
-    def do_list(self, actor, state, group, assigned_to, limit, **options):
+    def do_list(self, actor, state, group, assigned_to, priority, search, major, limit,
+                **options):
         if not 1 <= limit <= 1000:
             raise CommandError("--limit must be between 1 and 1000.")
-        params = {"state": state, "assignment_group": group, "assigned_to": assigned_to}
+        params = {"state": state, "assignment_group": group, "assigned_to": assigned_to,
+                  "priority": priority, "q": search, "is_major": "true" if major else None}
         request = _Request(actor)
         incidents = apply_filterset(IncidentFilterSet, request,
                                     restrict(Incident.objects.all(), actor), params)
@@ -239,6 +273,53 @@ class Command(BaseCommand):
                                       "assigned_to": assignee or None})
         services.assign(inc, actor, assignment_group=refs["assignment_group"],
                         assigned_to=refs["assigned_to"])
+        self.done(inc)
+
+    def do_take(self, actor, number, **options):
+        services.take(self.get(actor, number), actor)
+        self.done(self.get(actor, number))
+
+    def do_reopen(self, actor, number, reason, **options):
+        inc = self.get(actor, number)
+        services.reopen(inc, actor, reason=reason)
+        self.done(inc)
+
+    def do_close(self, actor, number, reason, **options):
+        inc = self.get(actor, number)
+        services.close(inc, actor, reason=reason)
+        self.done(inc)
+
+    def do_cancel(self, actor, number, reason, **options):
+        inc = self.get(actor, number)
+        services.cancel(inc, actor, reason=reason)
+        self.done(inc)
+
+    def do_stand_down(self, actor, number, reason, **options):
+        inc = self.get(actor, number)
+        services.stand_down_major(inc, actor, reason=reason)
+        self.done(inc)
+
+    def do_escalate(self, actor, number, group, hierarchical, reason, **options):
+        inc = self.get(actor, number)
+        if hierarchical:
+            services.escalate_hierarchical(inc, actor, reason=reason)
+        else:
+            target = services.resolve_refs({"assignment_group": group})["assignment_group"]
+            services.escalate_functional(inc, actor, assignment_group=target, reason=reason)
+        self.done(inc)
+
+    def do_priority(self, actor, number, priority, matrix, reason, **options):
+        inc = self.get(actor, number)
+        services.override_priority(inc, actor, priority=None if matrix else priority,
+                                   reason=reason)
+        inc.refresh_from_db()
+        self.stdout.write(f"{inc.number}: {inc.get_priority_display()}")
+
+    def do_major(self, actor, number, manager, swarm, reason, **options):
+        inc = self.get(actor, number)
+        refs = services.resolve_refs({"manager": manager, "swarm": swarm})
+        services.promote_major(inc, actor, manager=refs["manager"], swarm=refs["swarm"],
+                               reason=reason)
         self.done(inc)
 
     def do_comment(self, actor, number, text, work_note, **options):
