@@ -102,3 +102,20 @@ class SearchTest(ServistaTestCase):
                 for q, numbers in expected.items():
                     found = Incident.objects.filter(search.matches(Incident, q))
                     self.assertEqual(set(found.values_list("number", flat=True)), numbers)
+
+
+class BulkLoadSearchTest(ServistaTestCase):
+    def test_large_loads_rebuild_the_index_and_stay_searchable(self):
+        from servista.core.demo import bulk, load_reference_data
+
+        ref = load_reference_data(seed=0)
+        with mock.patch.object(bulk, "SUSPEND_INDEX_FROM", 1):
+            bulk.load_incidents(ref, 40, seed=2)
+        title = Incident.objects.order_by("-id").values_list("short_description", flat=True)[0]
+        word = max(title.split(), key=len)
+        self.assertTrue(Incident.objects.filter(search.matches(Incident, word)).exists())
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s",
+                               ["incidents_incident_search"])
+                self.assertIsNotNone(cursor.fetchone())

@@ -16,6 +16,7 @@ PostgreSQL gets ``COPY ... FROM STDIN`` (psycopg 3); SQLite gets
 import random
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import timedelta
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 
+from servista.core import search
 from servista.core.models import JournalEntry
 from servista.core.numbering import format_number, reserve_block
 from servista.core.priority import matrix
@@ -46,6 +48,7 @@ CHANNELS = {Channel.PORTAL: 50, Channel.PHONE: 25, Channel.EMAIL: 12, Channel.CH
 # Typical time to resolve by priority (hours); actual times spread around it.
 RESOLVE_HOURS = {1: 3, 2: 8, 3: 20, 4: 40, 5: 80}
 CANCELLED_NOTE = "Logged twice by mistake."
+SUSPEND_INDEX_FROM = 100_000
 
 
 class _Scenario:
@@ -256,16 +259,19 @@ def load_incidents(ref: Reference, size: int, *, seed: int = 0, batch: int | Non
     incidents = BulkWriter(Incident)
     journal = BulkWriter(JournalEntry, exclude=("id",))
     started = time.monotonic()
-    for offset in range(0, size, batch):
-        count = min(batch, size - offset)
-        rows = [builder.build(first_id + offset + i,
-                              format_number(Incident.number_prefix, first_value + offset + i))
-                for i in range(count)]
-        with transaction.atomic():
-            incidents.write(rows)
-            journal.write([builder.journal(row) for row in rows])
-        if progress:
-            progress(offset + count, time.monotonic() - started)
+    # A large load rebuilds the full-text index once at the end.
+    suspended = search.index_suspended(Incident) if size >= SUSPEND_INDEX_FROM else nullcontext()
+    with suspended:
+        for offset in range(0, size, batch):
+            count = min(batch, size - offset)
+            rows = [builder.build(first_id + offset + i,
+                                  format_number(Incident.number_prefix, first_value + offset + i))
+                    for i in range(count)]
+            with transaction.atomic():
+                incidents.write(rows)
+                journal.write([builder.journal(row) for row in rows])
+            if progress:
+                progress(offset + count, time.monotonic() - started)
     prefix = Incident.number_prefix
     return format_number(prefix, first_value), format_number(prefix, first_value + size - 1)
 
