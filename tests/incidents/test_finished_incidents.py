@@ -182,3 +182,27 @@ class MajorIncidentUndoTest(ServistaTestCase):
         services.clear_escalation(inc, self.cast.manager, reason="Handled")
         inc.refresh_from_db()
         self.assertFalse(inc.escalated)
+
+
+class MajorIncidentUndoAPITest(ServistaTestCase):
+    def test_stand_down_and_clear_escalation_through_the_api(self):
+        inc = IncidentFactory(caller=self.cast.requester)
+        services.promote_major(inc, self.cast.manager, manager=self.cast.manager)
+        services.escalate_hierarchical(inc, self.cast.agent, reason="Board asks")
+        url = f"{API}/{inc.number}"
+        self.assertStatus(self.api("POST", f"{url}/stand-down-major", self.cast.agent,
+                                   {"reason": "x"}), 403)
+        r = self.api("POST", f"{url}/stand-down-major", self.cast.manager, {})
+        self.assertStatus(r, 422)
+        self.assertIn("reason", r.data["errors"])
+        r = self.api("POST", f"{url}/stand-down-major", self.cast.manager, {"reason": "Small"})
+        self.assertStatus(r, 200)
+        self.assertFalse(r.data["is_major"])
+        r = self.api("POST", f"{url}/clear-escalation", self.cast.manager, {"reason": "Done"},
+                     headers={"If-Match": '"1"'})
+        self.assertStatus(r, 412)
+        r = self.api("POST", f"{url}/clear-escalation", self.cast.manager, {"reason": "Done"})
+        self.assertStatus(r, 200)
+        self.assertFalse(r.data["escalated"])
+        self.assertStatus(self.api("POST", f"{url}/clear-escalation", self.cast.manager,
+                                   {"reason": "Again"}), 409)

@@ -1,8 +1,9 @@
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import StrictBool
 
-from servista.core.schemas import InputSchema, Ref, UserRef
+from servista.core.schemas import InputSchema, Ref, RefIn, UserRef
 
 from .choices import Role
 
@@ -19,13 +20,13 @@ class OrganizationOut(Schema):
 class OrganizationIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=200)
     description: str = ""
-    active: bool = True
+    active: StrictBool = True
 
 
 class OrganizationPatch(InputSchema):
     name: str = Field(None, min_length=1, max_length=200)
     description: str = None
-    active: bool = None
+    active: StrictBool = None
 
 
 class UserOut(Schema):
@@ -47,7 +48,7 @@ class UserIn(InputSchema):
     last_name: str = ""
     email: str = ""
     role: RoleValue = "requester"
-    organization: int | str | None = None
+    organization: RefIn | None = None
     title: str = ""
     phone: str = ""
     password: str | None = None
@@ -58,10 +59,10 @@ class UserPatch(InputSchema):
     last_name: str = None
     email: str = None
     role: RoleValue = None
-    organization: int | str | None = None
+    organization: RefIn | None = None
     title: str = None
     phone: str = None
-    is_active: bool = None
+    is_active: StrictBool = None
 
 
 class GroupOut(Schema):
@@ -83,20 +84,20 @@ class GroupIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=150)
     description: str = ""
     email: str = ""
-    manager: int | str | None = None
-    members: list[int | str] = []
-    is_service_desk: bool = False
-    active: bool = True
+    manager: RefIn | None = None
+    members: list[RefIn] = []
+    is_service_desk: StrictBool = False
+    active: StrictBool = True
 
 
 class GroupPatch(InputSchema):
     name: str = Field(None, min_length=1, max_length=150)
     description: str = None
     email: str = None
-    manager: int | str | None = None
-    members: list[int | str] = None
-    is_service_desk: bool = None
-    active: bool = None
+    manager: RefIn | None = None
+    members: list[RefIn] = None
+    is_service_desk: StrictBool = None
+    active: StrictBool = None
 
 
 class MeOut(UserOut):

@@ -1,14 +1,37 @@
 """Assembles every app's router under /api/v1."""
 
+from django.urls import URLPattern, re_path
 from ninja import NinjaAPI
 
 from servista.accounts import api as accounts_api
 from servista.catalog import api as catalog_api
 from servista.cmdb import api as cmdb_api
-from servista.core.api import AUTH, JSONRenderer, install_error_handlers
+from servista.core.api import (
+    AUTH,
+    JSONRenderer,
+    install_error_handlers,
+    json_method_not_allowed,
+    json_not_found,
+)
 from servista.incidents import api as incidents_api
 
-api = NinjaAPI(
+
+class ServistaAPI(NinjaAPI):
+    """Every answer under /api/v1/ is JSON: a method a path does not take
+    (405) and a path that names no endpoint (404) too."""
+
+    def _get_urls(self):
+        patterns = []
+        for pattern in super()._get_urls():
+            if isinstance(pattern, URLPattern):
+                pattern = URLPattern(pattern.pattern, json_method_not_allowed(pattern.callback),
+                                     pattern.default_args, pattern.name)
+            patterns.append(pattern)
+        patterns.append(re_path(r"^.*$", json_not_found, name="not-found"))
+        return patterns
+
+
+api = ServistaAPI(
     title="Servista API",
     version="1",
     description=(

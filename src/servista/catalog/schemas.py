@@ -2,7 +2,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from servista.core.schemas import InputSchema, Ref
+from servista.core.schemas import InputSchema, Ref, RefIn
 
 from .choices import Criticality, ServiceStatus
 
@@ -23,7 +23,7 @@ class ServiceIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=150)
     description: str = ""
     status: StatusValue = "live"
-    owner_group: int | str | None = None
+    owner_group: RefIn | None = None
     criticality: CriticalityValue = "medium"
 
 
@@ -31,5 +31,5 @@ class ServicePatch(InputSchema):
     name: str = Field(None, min_length=1, max_length=150)
     description: str = None
     status: StatusValue = None
-    owner_group: int | str | None = None
+    owner_group: RefIn | None = None
     criticality: CriticalityValue = None

@@ -3,7 +3,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 from servista.catalog.schemas import CriticalityValue
-from servista.core.schemas import InputSchema, Ref
+from servista.core.schemas import InputSchema, Ref, RefIn
 
 from .choices import CIClass, CIStatus
 
@@ -26,17 +26,17 @@ class CIIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=200)
     ci_class: ClassValue
     status: StatusValue = "in_use"
-    owner_group: int | str | None = None
+    owner_group: RefIn | None = None
     criticality: CriticalityValue = "medium"
     description: str = ""
-    service: int | str | None = None
+    service: RefIn | None = None
 
 
 class CIPatch(InputSchema):
     name: str = Field(None, min_length=1, max_length=200)
     ci_class: ClassValue = None
     status: StatusValue = None
-    owner_group: int | str | None = None
+    owner_group: RefIn | None = None
     criticality: CriticalityValue = None
     description: str = None
-    service: int | str | None = None
+    service: RefIn | None = None

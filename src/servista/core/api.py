@@ -87,10 +87,86 @@ class ErrorOut(Schema):
     errors: dict[str, list[str]] = {}
 
 
-def _field_of(loc) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "payload",
-                                              "filters")]
-    return ".".join(parts) or "__all__"
+# Where ninja says a value came from, and the names of our view parameters
+# that hold a whole body or query model: neither is a field the client sent.
+_SOURCES = frozenset({"body", "query", "path", "header", "cookie", "form", "file"})
+_PARAMS = frozenset({"payload", "filters"})
+# The tags pydantic puts in ``loc`` for each member of a union that failed.
+_TYPE_TAGS = frozenset({"int", "str", "float", "bool", "none", "bytes", "list", "dict",
+                        "decimal", "date", "datetime", "time", "uuid"})
+
+
+def _is_tag(part) -> bool:
+    return isinstance(part, str) and (
+        "[" in part or part.startswith(("constrained-", "function-", "lax-", "json-or-")))
+
+
+def _split_loc(loc) -> tuple[list, str | None]:
+    """(the path of the field as the client wrote it, a union member's tag)."""
+    parts = list(loc)
+    if parts and parts[0] in _SOURCES:
+        parts.pop(0)
+        if parts and parts[0] in _PARAMS:
+            parts.pop(0)
+    tags = [p for p in parts if _is_tag(p)]
+    return [p for p in parts if not _is_tag(p)], (tags[-1] if tags else None)
+
+
+_MESSAGES = {
+    "extra_forbidden": "Unknown field.",
+    "missing": "This field is required.",
+}
+
+
+def _message(err: dict) -> str:
+    return _MESSAGES.get(err.get("type"), err.get("msg") or "invalid")
+
+
+def _union_message(members: list[tuple[dict, str]]) -> str:
+    """One message for the failures of every member of a union."""
+    tags = {tag.split("[")[0] for _, tag in members}
+    if "int" in tags and tags & {"str", "constrained-str"} \
+            and tags <= {"int", "str", "constrained-str"}:
+        return "Must be an id (a whole number) or a name (text)."
+    if all(err.get("type") == "literal_error" for err, _ in members):
+        expected = [err.get("ctx", {}).get("expected", "") for err, _ in members]
+        return "Input should be " + " or ".join(e for e in expected if e) + "."
+    parts = list(dict.fromkeys(_message(err).removeprefix("Input should be ").rstrip(".")
+                               for err, _ in members))
+    return "Input should be " + " or ".join(parts) + "."
+
+
+def validation_errors(raw_errors) -> dict[str, list[str]]:
+    """pydantic's errors as ``{field: [message]}``, the field named as the
+    client sent it ("caller", "parent.child", "members.0"), one message per
+    problem: the failures of a union's members give one merged message."""
+    split = [(err, *_split_loc(err.get("loc", ()))) for err in raw_errors]
+    # A plain type tag ("int", "str") ends the loc of a union member's error:
+    # it is a tag when errors at the same place carry different ones.
+    endings: dict[tuple, set] = {}
+    for _, parts, _tag in split:
+        if len(parts) > 1 and parts[-1] in _TYPE_TAGS:
+            endings.setdefault(tuple(parts[:-1]), set()).add(parts[-1])
+    errors: dict[str, list[str]] = {}
+    unions: dict[str, list[tuple[dict, str]]] = {}
+    for err, parts, tag in split:
+        if len(parts) > 1 and len(endings.get(tuple(parts[:-1]), ())) > 1:
+            tag = parts.pop()
+        field = ".".join(str(p) for p in parts) or "__all__"
+        messages = errors.setdefault(field, [])
+        if tag is not None:
+            unions.setdefault(field, []).append((err, tag))
+            continue
+        message = _message(err)
+        if field == "__all__" and err.get("type") == "missing":
+            message = "A request body (a JSON object) is required."
+        if message not in messages:
+            messages.append(message)
+    for field, members in unions.items():
+        message = _union_message(members) if len(members) > 1 else _message(members[0][0])
+        if message not in errors[field]:
+            errors[field].append(message)
+    return errors
 
 
 def install_error_handlers(api) -> None:
@@ -98,9 +174,7 @@ def install_error_handlers(api) -> None:
         return api.create_response(request, exc.as_dict(), status=exc.status)
 
     def validation_error(request, exc: NinjaValidationError):
-        errors: dict[str, list[str]] = {}
-        for err in exc.errors:
-            errors.setdefault(_field_of(err.get("loc", ())), []).append(err.get("msg", "invalid"))
+        errors = validation_errors(exc.errors)
         first_field, messages = next(iter(errors.items()), ("__all__", ["invalid input"]))
         return api.create_response(
             request, {"detail": f"{first_field}: {messages[0]}", "errors": errors}, status=422
@@ -133,6 +207,37 @@ def install_error_handlers(api) -> None:
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(HttpError, http_error)
     api.add_exception_handler(AuthenticationError, auth_error)
+
+
+def json_not_found(request, *args, **kwargs):
+    """Any path under the API that names no endpoint: JSON, like every answer."""
+    return JsonResponse({"detail": f"No API endpoint at {request.path}.", "errors": {}},
+                        status=404)
+
+
+json_not_found.csrf_exempt = True
+
+
+def json_method_not_allowed(view):
+    """Ninja answers a method no operation of a path takes with a plain-text
+    405: give the JSON error body instead, keeping the Allow header."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith(
+                "application/json"):
+            allowed = response.get("Allow", "")
+            json_response = JsonResponse(
+                {"detail": f"Method {request.method} is not allowed here"
+                           + (f" (allowed: {allowed})." if allowed else "."), "errors": {}},
+                status=405)
+            if allowed:
+                json_response["Allow"] = allowed
+            return json_response
+        return response
+
+    return wrapper
 
 
 # --- look-ups -------------------------------------------------------------------------
@@ -215,6 +320,15 @@ def paginate(queryset, limit: int | None, offset: int | None) -> dict:
     return {"count": count, "count_is_estimate": estimated, "items": items}
 
 
+def refuse_unknown_params(request, known) -> None:
+    """A query parameter the list does not take is a mistake (``?stat=new``
+    for ``?state=new``): 422 naming it, rather than an unfiltered list."""
+    unknown = [name for name in request.GET if name not in known]
+    if unknown:
+        errors = {name: ["Unknown query parameter."] for name in unknown}
+        raise ValidationFailed(f"{unknown[0]}: Unknown query parameter.", errors)
+
+
 def apply_filterset(filterset_class, request, queryset, params: dict):
     """Filter through the app's FilterSet (the one the UI uses too); a bad
     value answers 422 naming the parameter."""
@@ -254,9 +368,22 @@ def expected_version(request, body_version: int | None = None) -> int | None:
 # --- Idempotency-Key ----------------------------------------------------------------------------
 
 
+def request_digest(body: bytes) -> str:
+    """The digest of a request body that a retry must repeat: of its JSON in a
+    canonical form (a client may re-serialise with other spacing or key order),
+    of the raw bytes when it is not JSON."""
+    try:
+        canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"),
+                               ensure_ascii=False).encode()
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        canonical = body
+    return hashlib.sha256(canonical).hexdigest()
+
+
 def idempotent(view):
     """Wraps a POST view: the first answer to a key is stored with the work it
-    did (same transaction) and replayed on a retry with the same key."""
+    did (same transaction) and replayed on a retry with the same key and the
+    same request (same path, same JSON body)."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
@@ -269,7 +396,7 @@ def idempotent(view):
         user = request_user(request)
         if user is None:
             return view(request, *args, **kwargs)  # ninja answers 401
-        digest = hashlib.sha256(request.body).hexdigest()
+        digest = request_digest(request.body)
         with transaction.atomic():
             try:
                 with transaction.atomic():

@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.choices import CallableChoiceIterator
-from pydantic import create_model
+from pydantic import Field, create_model
 
 from servista.core import search
 from servista.core.idents import parse_id, split_number
@@ -57,6 +57,46 @@ class RefField(forms.CharField):
         return obj
 
 
+YES_NO_HELP = "true or false (also yes/no, 1/0, any case)"
+
+
+class StrictBooleanSelect(forms.NullBooleanSelect):
+    """Draws like Django's yes/no/unknown select but hands the field the value
+    as sent (Django's maps anything it does not know to "unknown")."""
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """A yes/no filter value: true/false, yes/no, 1/0 in any case; empty (or
+    the "unknown" of Django's select) for either. Anything else is an error
+    naming the parameter, not a filter silently left out."""
+
+    widget = StrictBooleanSelect
+    TRUE = frozenset({"true", "yes", "1"})
+    FALSE = frozenset({"false", "no", "0"})
+    default_error_messages = {
+        "invalid": "'%(value)s' is not a yes/no value: use true or false (also yes/no, 1/0).",
+    }
+
+    def to_python(self, value):
+        if value is None or isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("", "unknown"):
+            return None
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError(self.error_messages["invalid"], code="invalid",
+                                    params={"value": str(value)[:50]})
+
+    def validate(self, value):
+        pass
+
+
 class ChoicesFilter(django_filters.MultipleChoiceFilter):
     """One or more values of a choice field (``?state=new&state=on_hold``).
     No DISTINCT: the filtered column is on the row itself, and DISTINCT would
@@ -99,6 +139,15 @@ class BaseFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="search", label="Search")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every yes/no filter of every app refuses a value that is not one.
+        for filt in self.filters.values():
+            if isinstance(filt, django_filters.BooleanFilter) \
+                    and not issubclass(filt.field_class, StrictBooleanField):
+                filt.field_class = StrictBooleanField
+                filt.__dict__.pop("_field", None)
+
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:
@@ -124,5 +173,8 @@ def query_schema(filterset_class, name: str):
     for filter_name, filt in filterset_class.base_filters.items():
         many = isinstance(filt, django_filters.MultipleChoiceFilter)
         annotation = list[str] | None if many else str | None
-        fields[filter_name] = (annotation, None)
+        if isinstance(filt, django_filters.BooleanFilter):
+            fields[filter_name] = (annotation, Field(None, description=YES_NO_HELP))
+        else:
+            fields[filter_name] = (annotation, None)
     return create_model(name, __base__=InputSchema, **fields)

@@ -17,6 +17,7 @@ from servista.core.api import (
     get_object,
     idempotent,
     paginate,
+    refuse_unknown_params,
     resolve_ref,
 )
 from servista.core.exceptions import ValidationFailed
@@ -31,6 +32,14 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 
 def _errors(*codes):
     return dict.fromkeys(codes, ErrorOut)
+
+
+def _mark_read_only(schema, out_schema) -> None:
+    """Fields of the answer that the input does not take: sending one back
+    answers "cannot be changed" (rather than "unknown field")."""
+    if schema is not None and out_schema is not None:
+        schema.read_only_fields = schema.read_only_fields | (
+            frozenset(out_schema.model_fields) - frozenset(schema.model_fields))
 
 
 class ModelAPI:
@@ -109,12 +118,16 @@ class ModelAPI:
         plural = self.model._meta.verbose_name_plural
         Filters = query_schema(self.filterset, f"{self.model.__name__}Filters") \
             if self.filterset else None
+        _mark_read_only(self.create_schema, Out)
+        _mark_read_only(self.update_schema, Out)
+        known_params = {"limit", "offset", *(Filters.model_fields if Filters else ())}
 
         if Filters is not None:
             @router.get("", response={200: Page[Out], **_errors(401, 422)},
                         operation_id=f"list_{name}", summary=f"List {plural}")
             def list_objects(request, filters: Query[Filters], limit: int | None = None,
                              offset: int = 0):
+                refuse_unknown_params(request, known_params)
                 qs = policy_for(resource.model).scope(request.auth,
                                                       resource.get_queryset(request))
                 qs = apply_filterset(resource.filterset, request, qs,
@@ -124,6 +137,7 @@ class ModelAPI:
             @router.get("", response={200: Page[Out], **_errors(401, 422)},
                         operation_id=f"list_{name}", summary=f"List {plural}")
             def list_objects(request, limit: int | None = None, offset: int = 0):
+                refuse_unknown_params(request, known_params)
                 qs = policy_for(resource.model).scope(request.auth,
                                                       resource.get_queryset(request))
                 return resource.respond_page(paginate(qs, limit, offset))
@@ -179,6 +193,7 @@ class RecordAPI(ModelAPI):
         def decorator(func):
             @router.post(f"/{{ident}}/{path}", response={200: Out, **ERRORS},
                          operation_id=f"{op}_{self.name.replace('-', '_')}", summary=summary)
+            @decorate_view(idempotent)
             def endpoint(request, ident: str, payload: schema):
                 obj = resource.get_object(request, ident)
                 data = payload.model_dump(exclude_unset=True)
@@ -216,7 +231,14 @@ class RecordAPI(ModelAPI):
         @decorate_view(idempotent)
         def add_comment(request, ident: str, payload: JournalEntryIn):
             obj = resource.get_object(request, ident)
-            entry = resource.add_entry(request, obj, payload.kind, payload.body)
+            try:
+                entry = resource.add_entry(request, obj, payload.kind, payload.body)
+            except ValidationFailed as exc:
+                # The journal names the entry ("comment", "work_note"); the
+                # client sent its text as "body".
+                exc.errors = {("body" if key in ("comment", "work_note") else key): messages
+                              for key, messages in exc.errors.items()}
+                raise
             return Status(201, entry)
 
         @router.get("/{ident}/links", response={200: list[LinkOut], **_errors(401, 404)},
@@ -228,6 +250,7 @@ class RecordAPI(ModelAPI):
 
         @router.post("/{ident}/links", response={201: LinkOut, **ERRORS},
                      operation_id=f"link_{name}", summary="Link this record to another")
+        @decorate_view(idempotent)
         def add_link(request, ident: str, payload: LinkIn):
             obj = resource.get_object(request, ident)
             policy_for(type(obj)).require(request.auth, "change", obj)

@@ -1,10 +1,20 @@
 """Schemas shared by every API resource."""
 
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import ClassVar, Generic, Literal, TypeVar
 
-from ninja import Schema
-from pydantic import field_validator
+from ninja import Field, Schema
+from ninja.schema import DjangoGetter
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 T = TypeVar("T")
 
@@ -20,8 +30,18 @@ def _has_nul(value) -> bool:
 
 
 class InputSchema(Schema):
-    """Base of every request body and query: refuses NUL characters, which
-    no database text column accepts, with an error naming the field."""
+    """Base of every request body and query: refuses unknown fields (a typo
+    is an error, not silently ignored) and NUL characters, which no database
+    text column accepts, each with an error naming the field.
+
+    ``read_only_fields``: names a client may know from the answers (``number``,
+    ``opened_by``...) but not set; sending one answers "cannot be changed"
+    rather than "unknown field". ``ModelAPI`` fills it from the resource's
+    output schema."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    read_only_fields: ClassVar[frozenset[str]] = frozenset()
 
     @field_validator("*", mode="before")
     @classmethod
@@ -29,6 +49,57 @@ class InputSchema(Schema):
         if _has_nul(value):
             raise ValueError("Text may not contain NUL (0x00) characters.")
         return value
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, data, handler, info):
+        # Replaces ninja's root validator (same name), which validates twice
+        # when extra fields are forbidden; a request's input is a dict.
+        if not isinstance(data, dict):
+            return handler(DjangoGetter(data, cls, info.context))
+        fixed = [name for name in data if name in cls.read_only_fields]
+        if not fixed:
+            return handler(data)
+        # Report the read-only fields together with every other problem.
+        line_errors = [
+            {"type": PydanticCustomError("read_only", "This field is read-only and cannot be "
+                                                      "changed."),
+             "loc": (name,), "input": data[name]}
+            for name in fixed
+        ]
+        try:
+            handler({k: v for k, v in data.items() if k not in fixed})
+        except ValidationError as exc:
+            line_errors += [
+                {"type": PydanticCustomError(err["type"], err["msg"], _plain_ctx(err)),
+                 "loc": err["loc"], "input": err.get("input")}
+                for err in exc.errors(include_url=False)
+            ]
+        raise ValidationError.from_exception_data(cls.__name__, line_errors)
+
+
+def _plain_ctx(err: dict) -> dict | None:
+    ctx = err.get("ctx")
+    if not ctx:
+        return None
+    return {k: v if isinstance(v, str | int | float) else str(v) for k, v in ctx.items()}
+
+
+def _whole_number(value):
+    """JSON ``true`` and ``1.5`` are not the numbers 1 and 1.5 of a level or
+    priority (pydantic's literals and lax ints accept them)."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise PydanticCustomError("int_type", "Input should be a whole number (not "
+                                              "true/false, a fraction or text).")
+    return value
+
+
+# Put on an int or an int Literal: refuses booleans, floats and strings.
+WholeNumber = BeforeValidator(_whole_number)
+
+# A related object named by id or by name (username for people, number for
+# records). Strict: JSON true is not the id 1, 1.5 is neither an id nor a name.
+RefIn = StrictInt | StrictStr
 
 
 class Ref(Schema):
@@ -87,8 +158,15 @@ class JournalEntryOut(Schema):
 
 
 class JournalEntryIn(InputSchema):
-    body: str
-    kind: str = "comment"
+    body: str = Field(..., min_length=1)
+    kind: Literal["comment", "work_note"] = "comment"
+
+    @field_validator("body")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise PydanticCustomError("blank", "This field may not be blank.")
+        return value
 
 
 class LinkIn(InputSchema):
@@ -107,4 +185,4 @@ class LinkOut(Schema):
 
 class ReasonIn(InputSchema):
     reason: str = ""
-    version: int | None = None
+    version: StrictInt | None = None

@@ -1,9 +1,10 @@
 """REST resource /api/v1/incidents: thin endpoints over services.py."""
 
 from ninja import Router
+from ninja.decorators import decorate_view
 
 from servista.accounts.models import Group
-from servista.core.api import get_object
+from servista.core.api import get_object, idempotent
 from servista.core.exceptions import ValidationFailed
 from servista.core.record_api import ERRORS, ModelAPI, RecordAPI
 from servista.core.schemas import ReasonIn
@@ -57,7 +58,8 @@ class IncidentAPI(RecordAPI):
 
     def create(self, request, data):
         data = services.resolve_refs(data)
-        data.setdefault("channel", "api")
+        if data.get("channel") is None:  # left out or null: it came through the API
+            data["channel"] = "api"
         return services.log_incident(request.auth, **data)
 
     def update(self, request, obj, data, version):
@@ -74,6 +76,7 @@ router = Router(tags=["incidents"])
 
 @router.post("/bulk", response={200: BulkOut, **ERRORS}, operation_id="bulk_incidents",
              summary="Assign or change the state of many incidents at once")
+@decorate_view(idempotent)
 def bulk(request, payload: BulkIn):
     user = request.auth
     incidents = [get_object(request, Incident.objects.all(), ident)
@@ -176,17 +179,30 @@ def promote_major(request, obj, data, version):
                                   expected_version=version)
 
 
+@resource.action(router, "stand-down-major", ReasonIn,
+                 "End the major-incident procedure (managers; reason required)")
+def stand_down_major(request, obj, data, version):
+    return services.stand_down_major(obj, request.auth, reason=data.get("reason", ""),
+                                     expected_version=version)
+
+
+@resource.action(router, "clear-escalation", ReasonIn,
+                 "Take back a hierarchical escalation (managers; reason required)")
+def clear_escalation(request, obj, data, version):
+    return services.clear_escalation(obj, request.auth, reason=data.get("reason", ""),
+                                     expected_version=version)
+
+
 @resource.action(router, "swarm", SwarmIn, "Set who swarms on a major incident")
 def set_swarm(request, obj, data, version):
     members = services.resolve_refs({"swarm": data["members"]})["swarm"]
-    return services.set_swarm(obj, request.auth, members)
+    return services.set_swarm(obj, request.auth, members, expected_version=version)
 
 
 @resource.action(router, "parent", ParentIn, "Make this a child of another incident (or not)")
 def set_parent(request, obj, data, version):
     refs = services.resolve_refs(data)
     return services.set_parent(obj, request.auth, refs.get("parent"), expected_version=version)
-
 
 
 class CategoryAPI(ModelAPI):

@@ -1,19 +1,24 @@
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import StrictBool, StrictInt
 
-from servista.core.schemas import InputSchema, RecordRef, Ref, UserRef
+from servista.core.schemas import InputSchema, RecordRef, Ref, RefIn, UserRef, WholeNumber
 
 from .choices import Channel, HoldReason, IncidentState, ResolutionCode
 
 StateValue = Literal[tuple(IncidentState.values)]
 HoldReasonValue = Literal[tuple(HoldReason.values)]
 ResolutionValue = Literal[tuple(ResolutionCode.values)]
+# The empty value clears it (one Literal, so one error message, not one per member).
+HoldReasonOrEmpty = Literal[(*HoldReason.values, "")]
+ResolutionOrEmpty = Literal[(*ResolutionCode.values, "")]
 ChannelValue = Literal[tuple(Channel.values)]
-Level = Literal[1, 2, 3]
-# A related object named by id or by name (username for people, number for incidents).
-RefIn = int | str
+# Impact, urgency (1 = high ... 3 = low) and priority (1 ... 5): numbers only,
+# JSON true or 1.0 is not accepted for 1.
+Level = Annotated[Literal[1, 2, 3], WholeNumber]
+PriorityValue = Annotated[Literal[1, 2, 3, 4, 5], WholeNumber]
 
 
 class IncidentOut(Schema):
@@ -90,30 +95,30 @@ class IncidentPatch(InputSchema):
     channel: ChannelValue = None
     parent: RefIn | None = None
     state: StateValue = None
-    hold_reason: HoldReasonValue | Literal[""] = None
-    resolution_code: ResolutionValue | Literal[""] = None
+    hold_reason: HoldReasonOrEmpty = None
+    resolution_code: ResolutionOrEmpty = None
     resolution_notes: str = None
-    priority: Literal[1, 2, 3, 4, 5] | None = None
+    priority: PriorityValue | None = None
     reason: str = None
-    version: int = None
+    version: StrictInt = None
 
 
 class ResolveIn(InputSchema):
-    resolution_code: ResolutionValue | Literal[""] = ""
+    resolution_code: ResolutionOrEmpty = ""
     resolution_notes: str = ""
-    version: int | None = None
+    version: StrictInt | None = None
 
 
 class HoldIn(InputSchema):
-    hold_reason: HoldReasonValue | Literal[""] = ""
+    hold_reason: HoldReasonOrEmpty = ""
     reason: str = ""
-    version: int | None = None
+    version: StrictInt | None = None
 
 
 class AssignIn(InputSchema):
     assignment_group: RefIn | None = None
     assigned_to: RefIn | None = None
-    version: int | None = None
+    version: StrictInt | None = None
 
 
 class EscalateIn(InputSchema):
@@ -121,20 +126,20 @@ class EscalateIn(InputSchema):
     reason: str = ""
     assignment_group: RefIn | None = None
     assigned_to: RefIn | None = None
-    version: int | None = None
+    version: StrictInt | None = None
 
 
 class PriorityIn(InputSchema):
-    priority: Literal[1, 2, 3, 4, 5] | None
+    priority: PriorityValue | None
     reason: str = ""
-    version: int | None = None
+    version: StrictInt | None = None
 
 
 class MajorIn(InputSchema):
     manager: RefIn
     swarm: list[RefIn] = []
     reason: str = ""
-    version: int | None = None
+    version: StrictInt | None = None
 
 
 class SwarmIn(InputSchema):
@@ -143,7 +148,7 @@ class SwarmIn(InputSchema):
 
 class ParentIn(InputSchema):
     parent: RefIn | None
-    version: int | None = None
+    version: StrictInt | None = None
 
 
 class BulkIn(InputSchema):
@@ -152,8 +157,8 @@ class BulkIn(InputSchema):
     assignment_group: RefIn | None = None
     assigned_to: RefIn | None = None
     state: StateValue | None = None
-    hold_reason: HoldReasonValue | Literal[""] = ""
-    resolution_code: ResolutionValue | Literal[""] = ""
+    hold_reason: HoldReasonOrEmpty = ""
+    resolution_code: ResolutionOrEmpty = ""
     resolution_notes: str = ""
     reason: str = ""
 
@@ -175,11 +180,11 @@ class CategoryIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=100)
     parent: RefIn | None = None
     default_group: RefIn | None = None
-    active: bool = True
+    active: StrictBool = True
 
 
 class CategoryPatch(InputSchema):
     name: str = Field(None, min_length=1, max_length=100)
     parent: RefIn | None = None
     default_group: RefIn | None = None
-    active: bool = None
+    active: StrictBool = None

@@ -14,7 +14,6 @@ from django.db import connection, transaction
 from servista.core.demo import load_reference_data
 from servista.core.demo.bulk import analyze, load_incidents
 
-
 MAX_SIZE = 100_000_000  # numbers have 7 digits and more: far beyond any benchmark
 
 
