@@ -13,7 +13,9 @@ from servista.incidents.models import Incident
 API = "/api/v1/incidents"
 
 
-class SearchTest(ServistaTestCase):
+class SearchData(ServistaTestCase):
+    """Three incidents of two organizations."""
+
     def setUp(self):
         super().setUp()
         log = services.log_incident
@@ -27,6 +29,9 @@ class SearchTest(ServistaTestCase):
         self.other_org = log(agent, caller=self.cast.requester_b,
                              short_description="Printer out of toner")
 
+
+
+class SearchTest(SearchData):
     def numbers(self, user, q):
         r = self.api("GET", API, user, {"q": q, "limit": 50})
         self.assertStatus(r, 200)
@@ -119,3 +124,15 @@ class BulkLoadSearchTest(ServistaTestCase):
                 cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s",
                                ["incidents_incident_search"])
                 self.assertIsNotNone(cursor.fetchone())
+
+
+class SearchCountTest(SearchData):
+    def test_search_results_count_exactly_only_up_to_the_search_limit(self):
+        with mock.patch.object(search, "EXACT_COUNT_LIMIT", 1):
+            r = self.api("GET", API, self.cast.agent, {"q": "printer"})
+            plain = self.api("GET", API, self.cast.agent, {"state": "new"})
+        self.assertStatus(r, 200)
+        self.assertEqual(len(r.data["items"]), 2)
+        # Past the limit: the planner's estimate on PostgreSQL, an exact count elsewhere.
+        self.assertEqual(r.data["count_is_estimate"], connection.vendor == "postgresql")
+        self.assertEqual((plain.data["count"], plain.data["count_is_estimate"]), (3, False))

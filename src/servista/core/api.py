@@ -285,11 +285,11 @@ def resolve_ref(model, value, field: str, *, lookups=("name",), queryset=None):
 # --- lists ------------------------------------------------------------------------------
 
 
-def count_rows(queryset) -> tuple[int, bool]:
-    """Exact count up to EXACT_COUNT_LIMIT rows; past it, the planner's
-    estimate on PostgreSQL (an exact count of a million rows per page is
-    what makes large lists slow). Returns (count, is_estimate)."""
-    limit = settings.SERVISTA["EXACT_COUNT_LIMIT"]
+def count_rows(queryset, limit: int | None = None) -> tuple[int, bool]:
+    """Exact count up to ``limit`` (default EXACT_COUNT_LIMIT) rows; past it,
+    the planner's estimate on PostgreSQL (an exact count of a million rows per
+    page is what makes large lists slow). Returns (count, is_estimate)."""
+    limit = limit or settings.SERVISTA["EXACT_COUNT_LIMIT"]
     capped = queryset.order_by()[: limit + 1].count()
     if capped <= limit:
         return capped, False
@@ -313,9 +313,10 @@ def page_bounds(limit: int | None, offset: int | None) -> tuple[int, int]:
     return size, offset
 
 
-def paginate(queryset, limit: int | None, offset: int | None) -> dict:
+def paginate(queryset, limit: int | None, offset: int | None, *,
+             exact_up_to: int | None = None) -> dict:
     size, offset = page_bounds(limit, offset)
-    count, estimated = count_rows(queryset)
+    count, estimated = count_rows(queryset, exact_up_to)
     items = list(queryset[offset:offset + size])
     return {"count": count, "count_is_estimate": estimated, "items": items}
 

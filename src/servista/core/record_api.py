@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from ninja import Query, Router, Status
 from ninja.decorators import decorate_view
 
+from servista.core import search
 from servista.core import services as records
 from servista.core.api import (
     ErrorOut,
@@ -130,9 +131,11 @@ class ModelAPI:
                 refuse_unknown_params(request, known_params)
                 qs = policy_for(resource.model).scope(request.auth,
                                                       resource.get_queryset(request))
-                qs = apply_filterset(resource.filterset, request, qs,
-                                     filters.model_dump(exclude_none=True))
-                return resource.respond_page(paginate(qs, limit, offset))
+                params = filters.model_dump(exclude_none=True)
+                qs = apply_filterset(resource.filterset, request, qs, params)
+                # Searched lists count exactly only up to the search's own limit.
+                exact = search.EXACT_COUNT_LIMIT if params.get("q") else None
+                return resource.respond_page(paginate(qs, limit, offset, exact_up_to=exact))
         else:
             @router.get("", response={200: Page[Out], **_errors(401, 422)},
                         operation_id=f"list_{name}", summary=f"List {plural}")

@@ -40,7 +40,9 @@ PG_CONFIG = "simple"  # no stemming, no stop words: the same words as SQLite's t
 PG_COLUMN = "search_vector"
 # Words expected in at least FENCE_FACTOR * sqrt(rows) rows filter in place;
 # rarer ones go through the GIN index first (about where both cost the same).
-FENCE_FACTOR = 20
+FENCE_FACTOR = 7
+# Lists of search results count exactly up to this many, then estimate.
+EXACT_COUNT_LIMIT = 1000
 
 
 @dataclass(frozen=True)
