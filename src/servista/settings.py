@@ -28,14 +28,17 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, minimum: int | None = None) -> int:
     value = os.environ.get(name)
     if not value:
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}")
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {number}")
+    return number
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -115,6 +118,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "servista.core.middleware.AuditContextMiddleware",
+    "servista.core.middleware.HtmxLoginRedirectMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -197,7 +201,7 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Login throttling (django-axes): five failures lock the username+address pair
 # for a quarter of an hour.
-AXES_FAILURE_LIMIT = env_int("SERVISTA_LOGIN_FAILURE_LIMIT", 5)
+AXES_FAILURE_LIMIT = env_int("SERVISTA_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -215,7 +219,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_HSTS_SECONDS = env_int("SERVISTA_HSTS_SECONDS", 0)
+SECURE_HSTS_SECONDS = env_int("SERVISTA_HSTS_SECONDS", 0, minimum=0)
 
 # --- i18n / time ----------------------------------------------------------
 
@@ -248,7 +252,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 if os.environ.get("SERVISTA_EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = os.environ["SERVISTA_EMAIL_HOST"]
-    EMAIL_PORT = env_int("SERVISTA_EMAIL_PORT", 25)
+    EMAIL_PORT = env_int("SERVISTA_EMAIL_PORT", 25, minimum=1)
     EMAIL_USE_TLS = env_bool("SERVISTA_EMAIL_TLS")
     EMAIL_HOST_USER = os.environ.get("SERVISTA_EMAIL_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("SERVISTA_EMAIL_PASSWORD", "")
@@ -270,12 +274,12 @@ CELERY_TIMEZONE = "UTC"
 # --- domain settings ------------------------------------------------------
 
 SERVISTA = {
-    "INCIDENT_AUTO_CLOSE_DAYS": env_int("SERVISTA_INCIDENT_AUTO_CLOSE_DAYS", 5),
+    "INCIDENT_AUTO_CLOSE_DAYS": env_int("SERVISTA_INCIDENT_AUTO_CLOSE_DAYS", 5, minimum=0),
     # Lists count exactly up to this many rows; past it the count is an estimate.
-    "EXACT_COUNT_LIMIT": env_int("SERVISTA_EXACT_COUNT_LIMIT", 10000),
+    "EXACT_COUNT_LIMIT": env_int("SERVISTA_EXACT_COUNT_LIMIT", 10000, minimum=1),
     "PAGE_SIZE": 25,
     # Seconds an authenticated API token is remembered by a process.
-    "TOKEN_CACHE_SECONDS": env_int("SERVISTA_TOKEN_CACHE_SECONDS", 5),
+    "TOKEN_CACHE_SECONDS": env_int("SERVISTA_TOKEN_CACHE_SECONDS", 5, minimum=0),
     # Take record numbers on the "numbering" connection when there is one.
     "SEPARATE_NUMBERING": True,
     "MAX_PAGE_SIZE": 500,

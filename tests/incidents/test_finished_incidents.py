@@ -2,7 +2,11 @@
 staff reasons; references that may not be used; how the journal names
 related objects."""
 
+from unittest import mock
+
 from servista.catalog.factories import ServiceFactory
+from servista.core import api as core_api
+from servista.core import search
 from servista.core.exceptions import Forbidden, InvalidTransition, ValidationFailed
 from servista.core.models import JournalEntry, PriorityMatrix
 from servista.core.testing import ServistaTestCase
@@ -206,3 +210,42 @@ class MajorIncidentUndoAPITest(ServistaTestCase):
         self.assertFalse(r.data["escalated"])
         self.assertStatus(self.api("POST", f"{url}/clear-escalation", self.cast.manager,
                                    {"reason": "Again"}), 409)
+
+
+class MajorIncidentUndoPageTest(ServistaTestCase):
+    def test_stand_down_and_clear_escalation_buttons(self):
+        inc = IncidentFactory(caller=self.cast.requester)
+        services.promote_major(inc, self.cast.manager, manager=self.cast.manager)
+        services.escalate_hierarchical(inc, self.cast.agent, reason="Board asks")
+        self.client.force_login(self.cast.agent)
+        page = self.client.get(inc.get_absolute_url())
+        self.assertNotContains(page, 'id="action-stand_down"')
+        self.assertNotContains(page, 'id="action-swarm"')  # not the major-incident manager
+        r = self.client.post(f"/incidents/{inc.number}/stand_down/", {"reason": "x"})
+        self.assertEqual(r.status_code, 403)
+        self.client.force_login(self.cast.manager)
+        page = self.client.get(inc.get_absolute_url())
+        self.assertContains(page, 'id="action-stand_down"')
+        self.assertContains(page, 'id="action-clear_escalation"')
+        r = self.client.post(f"/incidents/{inc.number}/stand_down/", {"reason": "Small"},
+                             HTTP_HX_REQUEST="true")
+        self.assertEqual(r.status_code, 204)
+        r = self.client.post(f"/incidents/{inc.number}/clear_escalation/", {"reason": "Done"},
+                             HTTP_HX_REQUEST="true")
+        self.assertEqual(r.status_code, 204)
+        inc.refresh_from_db()
+        self.assertFalse(inc.is_major or inc.escalated)
+        page = self.client.get(inc.get_absolute_url())
+        self.assertNotContains(page, 'id="action-stand_down"')
+
+    def test_searched_workspace_list_counts_up_to_the_search_limit(self):
+        for _ in range(3):
+            services.log_incident(self.cast.agent, caller=self.cast.requester,
+                                  short_description="Printer jams")
+        self.client.force_login(self.cast.agent)
+        with mock.patch.object(search, "EXACT_COUNT_LIMIT", 2), \
+                mock.patch("servista.core.generic_views.count_rows",
+                           wraps=core_api.count_rows) as counted:
+            self.client.get("/incidents/", {"q": "printer"})
+            self.client.get("/incidents/")
+        self.assertEqual([c.args[1] for c in counted.call_args_list], [2, None])

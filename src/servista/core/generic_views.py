@@ -11,12 +11,15 @@ from functools import cached_property
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django_tables2 import RequestConfig
+from django_tables2.utils import AttributeDict
 
+from servista.core import search
 from servista.core.api import count_rows
 from servista.core.exceptions import DomainError, Forbidden, NotFound
 from servista.core.forms import style_fields
@@ -30,6 +33,10 @@ class CappedCountPaginator(Paginator):
 
     count_is_estimate = False
 
+    def __init__(self, *args, exact_up_to: int | None = None, **kwargs):
+        self.exact_up_to = exact_up_to
+        super().__init__(*args, **kwargs)
+
     @cached_property
     def count(self):
         rows = self.object_list
@@ -37,7 +44,7 @@ class CappedCountPaginator(Paginator):
         queryset = getattr(getattr(rows, "data", None), "data", rows)
         if not hasattr(queryset, "query"):
             return len(rows)
-        count, self.count_is_estimate = count_rows(queryset)
+        count, self.count_is_estimate = count_rows(queryset, self.exact_up_to)
         return count
 
 
@@ -48,6 +55,25 @@ def htmx_redirect(request, url: str) -> HttpResponse:
         response["HX-Redirect"] = url
         return response
     return HttpResponseRedirect(url)
+
+
+def safe_next(request, value: str | None, default: str) -> str:
+    """A ``next`` URL to go back to, or ``default`` when it is missing or
+    points outside this site (``//evil.example``, ``https://...``)."""
+    if value and url_has_allowed_host_and_scheme(
+            value, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return value
+    return default
+
+
+def int_param(request, name: str, default: int, low: int = 1, high: int | None = None) -> int:
+    """A positive integer from the query string, clamped; junk gives ``default``."""
+    try:
+        value = int(request.GET.get(name, default))
+    except (TypeError, ValueError):
+        return default
+    value = max(low, value)
+    return min(value, high) if high is not None else value
 
 
 def apply_domain_error(form, exc: DomainError) -> None:
@@ -99,6 +125,7 @@ class ObjectListView(ObjectMixin, View):
     results_template = "core/includes/results.html"
     title = ""
     per_page = 25
+    max_per_page = 200
     bulk_actions = False
 
     def get_filtered(self):
@@ -110,20 +137,33 @@ class ObjectListView(ObjectMixin, View):
             return qs.none(), filterset
         return filterset.qs, filterset
 
+    def default_order_by(self):
+        """The table's order when the request names none (``?sort=``); None:
+        the table's own default."""
+        return None
+
     def get_table(self, queryset):
-        table = self.table(queryset)  # RequestConfig below attaches the request
-        per_page = self.request.GET.get("per_page", self.per_page)
+        table = self.table(queryset, order_by=self.default_order_by())
+        # Sorting comes from the request; the page and its size are read
+        # here, clamped, so that junk (?per_page=-5, ?page=x) cannot fail.
+        RequestConfig(self.request, paginate=False).configure(table)
+        per_page = int_param(self.request, table.prefixed_per_page_field, self.per_page,
+                             high=self.max_per_page)
+        page = int_param(self.request, table.prefixed_page_field, 1)
         try:
-            per_page = max(1, min(int(per_page), 200))
-        except ValueError:
-            per_page = self.per_page
-        RequestConfig(self.request, paginate={
-            "per_page": per_page, "paginator_class": CappedCountPaginator,
-        }).configure(table)
+            # Search results count exactly only up to the search's own limit.
+            exact = search.EXACT_COUNT_LIMIT if self.request.GET.get("q", "").strip() else None
+            table.paginate(paginator_class=CappedCountPaginator, per_page=per_page, page=page,
+                           exact_up_to=exact)
+        except EmptyPage:
+            table.page = table.paginator.page(max(1, table.paginator.num_pages))
         # Sorting links reload the results in place; row links open pages.
-        attrs = dict(table.attrs)
-        attrs["thead"] = {**attrs.get("thead", {}), "hx-boost": "true"}
-        table.attrs = attrs
+        # (An AttributeDict: the template renders it with ``as_html``, which a
+        # plain dict does not have, and the attribute would silently vanish.)
+        table.attrs = AttributeDict({
+            **table.attrs,
+            "thead": AttributeDict({**table.attrs.get("thead", {}), "hx-boost": "true"}),
+        })
         return table
 
     def filter_form(self, filterset):

@@ -1,4 +1,10 @@
 import re
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from servista.core.context import audit_context
 
@@ -19,3 +25,43 @@ class AuditContextMiddleware:
             response = self.get_response(request)
         response["X-Request-ID"] = ctx.correlation_id
         return response
+
+
+class HtmxLoginRedirectMiddleware:
+    """An HTMX request of a signed-out user (an expired session) must not get
+    the sign-in page swapped into a dialog or a panel: the redirect to the
+    sign-in page becomes an ``HX-Redirect``, so that the whole page goes
+    there, and comes back to the page the user was on (not to the fragment's
+    URL) once signed in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.headers.get("HX-Request") != "true" or request.path.startswith("/api/"):
+            return response
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return response
+        login_url = resolve_url(settings.LOGIN_URL)
+        location = response.get("Location", "")
+        to_login = response.status_code in (301, 302, 303, 307, 308) and \
+            urlsplit(location).path == urlsplit(login_url).path
+        if not (to_login or response.status_code == 401):
+            return response
+        redirect = HttpResponse(status=204)
+        query = urlencode({"next": self.back_to(request)}, safe="/")
+        redirect["HX-Redirect"] = f"{login_url}?{query}"
+        return redirect
+
+    @staticmethod
+    def back_to(request) -> str:
+        """The page shown in the browser (HX-Current-URL), when it is ours;
+        else the requested path."""
+        current = request.headers.get("HX-Current-URL", "")
+        if current and url_has_allowed_host_and_scheme(
+                current, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+            parts = urlsplit(current)
+            return parts.path + (f"?{parts.query}" if parts.query else "")
+        return request.get_full_path()

@@ -65,8 +65,8 @@ class IncidentFilterSet(BaseFilterSet):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     ordering = django_filters.OrderingFilter(
         # Orders an index keeps (see Incident.Meta.indexes).
-        fields=(("id", "number"), ("priority", "priority"), ("opened_at", "opened_at"),
-                ("updated_at", "updated_at")),
+        fields=(("id", "number"), ("priority", "priority"), ("state", "state"),
+                ("opened_at", "opened_at"), ("updated_at", "updated_at")),
     )
 
     # Filters the workspace sidebar leaves to the API and the URL.

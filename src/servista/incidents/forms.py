@@ -2,6 +2,7 @@
 collect and type the input; the rules are in services.py."""
 
 from django import forms
+from django.urls import reverse
 
 from servista.accounts.models import Group, User
 from servista.catalog.choices import ServiceStatus
@@ -22,11 +23,48 @@ def agents():
     return User.objects.filter(is_active=True, role__in=AGENT_ROLES)
 
 
-def grouped_subcategories():
+def grouped_subcategories(category=None):
+    """The subcategories, grouped by category; only ``category``'s when one
+    is given (a plain list then)."""
+    subs = Category.objects.filter(active=True).exclude(parent=None).select_related("parent")
+    if category is not None:
+        return BLANK + [(str(sub.pk), sub.name) for sub in subs.filter(parent=category)
+                        .order_by("name")]
     groups: dict[str, list] = {}
-    for sub in Category.objects.filter(active=True).exclude(parent=None).select_related("parent"):
+    for sub in subs:
         groups.setdefault(sub.parent.name, []).append((str(sub.pk), sub.name))
     return BLANK + sorted(groups.items())
+
+
+def top_categories():
+    return Category.objects.filter(parent=None, active=True).order_by("name")
+
+
+def shown_required(field):
+    """Mark a field as required in the form (asterisk, aria-required) while
+    the service, not the form, checks it and says why."""
+    field.shown_required = True
+    field.widget.attrs["aria-required"] = "true"
+    return field
+
+
+def link_subcategories(form):
+    """The category select reloads the subcategory options (HTMX), and a
+    bound or initial category limits the subcategories to its own."""
+    form.fields["category"].widget.attrs.update({
+        "hx-get": reverse("incidents:subcategory_options"), "hx-target": "#id_subcategory",
+        "hx-swap": "innerHTML", "hx-trigger": "change", "hx-include": "this",
+    })
+    category = None
+    value = form.data.get("category") if form.is_bound else form.initial.get("category")
+    if hasattr(value, "pk"):
+        category = value
+    elif value not in (None, ""):
+        try:
+            category = top_categories().filter(pk=int(value)).first()
+        except (TypeError, ValueError):
+            category = None
+    form.fields["subcategory"].choices = grouped_subcategories(category)
 
 
 def grouped_assignees():
@@ -65,8 +103,7 @@ class IncidentForm(ServistaForm):
         attrs={"col": "col-12", "autofocus": True}))
     description = forms.CharField(required=False, widget=forms.Textarea(
         attrs={"rows": 5, "col": "col-12"}))
-    category = forms.ModelChoiceField(Category.objects.filter(parent=None, active=True),
-                                      required=False)
+    category = forms.ModelChoiceField(top_categories(), required=False)
     subcategory = RefChoiceField(model=Category, required=False)
     service = forms.ModelChoiceField(Service.objects.exclude(status=ServiceStatus.RETIRED),
                                      required=False)
@@ -87,17 +124,20 @@ class IncidentForm(ServistaForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subcategory"].choices = grouped_subcategories()
         self.fields["assigned_to"].choices = grouped_assignees()
         for name in ("impact", "urgency"):
+            # innerHTML: the form's hx-swap (outerHTML) would replace the
+            # preview element itself, and the next change would find no target.
             self.fields[name].widget.attrs.update({
                 "hx-get": "/incidents/priority-preview", "hx-target": "#priority-preview",
-                "hx-include": "[name=impact],[name=urgency]", "hx-trigger": "change",
+                "hx-swap": "innerHTML", "hx-include": "[name=impact],[name=urgency]",
+                "hx-trigger": "change",
             })
         if self.instance is not None and not self.is_bound:
             for name in self.FIELDS:
                 self.initial[name] = getattr(self.instance, name)
             self.initial["version"] = self.instance.version
+        link_subcategories(self)
 
     def changed(self) -> dict:
         """The fields the agent actually changed (for an edit)."""
@@ -118,6 +158,10 @@ class ReportForm(ServistaForm):
         label="Details", required=False,
         help_text="What were you doing? Any error message? Since when?",
         widget=forms.Textarea(attrs={"rows": 5, "col": "col-12"}))
+    category = forms.ModelChoiceField(top_categories(), required=False,
+                                      label="What kind of problem is it?",
+                                      empty_label="I don't know")
+    subcategory = RefChoiceField(model=Category, required=False, label="More precisely")
     service = forms.ModelChoiceField(Service.objects.filter(status=ServiceStatus.LIVE),
                                      required=False, label="Which service is affected?",
                                      empty_label="I don't know")
@@ -129,6 +173,10 @@ class ReportForm(ServistaForm):
         choices=[(3, "I can work around it"), (2, "It slows me down a lot"),
                  (1, "I cannot work at all")])
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        link_subcategories(self)
+
 
 class CommentForm(ServistaForm):
     body = forms.CharField(label="Comment", widget=forms.Textarea(
@@ -137,6 +185,13 @@ class CommentForm(ServistaForm):
     kind = forms.ChoiceField(choices=[("comment", "Comment (visible to the caller)"),
                                       ("work_note", "Work note (support staff only)")],
                              initial="comment", widget=forms.RadioSelect)
+
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the incident page also holds an action dialog whose
+        # fields (the escalation's "kind") would otherwise share them, and a
+        # click on a dialog's label would tick the comment form's radio.
+        kwargs.setdefault("auto_id", "comment_%s")
+        super().__init__(*args, **kwargs)
 
 
 # --- action forms (one per operation of the detail page) ---------------------------
@@ -152,15 +207,17 @@ class RequiredReasonForm(ServistaForm):
 
 
 class ResolveForm(ServistaForm):
-    resolution_code = forms.ChoiceField(choices=BLANK + ResolutionCode.choices, required=False)
-    resolution_notes = forms.CharField(required=False, widget=forms.Textarea(
+    # Required by the resolution rules (services.py), which say so on the form.
+    resolution_code = shown_required(
+        forms.ChoiceField(choices=BLANK + ResolutionCode.choices, required=False))
+    resolution_notes = shown_required(forms.CharField(required=False, widget=forms.Textarea(
         attrs={"rows": 4, "col": "col-12"}), help_text="What was done to restore the service "
-                                                       "(visible to the caller).")
+                                                       "(visible to the caller)."))
 
 
 class HoldForm(ServistaForm):
-    hold_reason = forms.ChoiceField(choices=BLANK + HoldReason.choices, required=False,
-                                    label="Waiting for")
+    hold_reason = shown_required(forms.ChoiceField(choices=BLANK + HoldReason.choices,
+                                                   required=False, label="Waiting for"))
     reason = forms.CharField(required=False, label="Note",
                              widget=forms.Textarea(attrs={"rows": 2, "col": "col-12"}))
 

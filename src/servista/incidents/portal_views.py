@@ -5,6 +5,7 @@ rejects) a resolution. Only public comments and public fields are shown."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
@@ -42,19 +43,26 @@ def get_ticket(user, ident) -> Incident:
     return ticket
 
 
+PORTAL_PAGE_SIZE = 25
+
+
 @login_required
 def home(request):
     tab = request.GET.get("tab", "open")
     if tab not in TABS:
         tab = "open"
     qs = portal_queryset(request.user).select_related("caller", "service").order_by("-id")
-    counts = {key: (qs.filter(state__in=states).count() if states else None)
+    counts = {key: (qs.filter(state__in=states) if states else qs).count()
               for key, (_, states) in TABS.items()}
     states = TABS[tab][1]
     tickets = qs.filter(state__in=states) if states else qs
+    # Every tab is paged (get_page copes with junk and out-of-range pages).
+    paginator = Paginator(tickets, PORTAL_PAGE_SIZE)
+    paginator.count = counts[tab]  # counted just above
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "incidents/portal/home.html", {
-        "title": "Self-service portal", "tickets": tickets[:50], "tab": tab, "tabs": TABS,
-        "counts": counts,
+        "title": "Self-service portal", "tickets": page.object_list, "page": page, "tab": tab,
+        "tabs": TABS, "counts": counts,
     })
 
 

@@ -19,7 +19,9 @@ class IncidentTable(tables.Table):
         "{% if record.is_major %} <span class='badge text-bg-danger'>MAJOR</span>{% endif %}"
         "{% if record.escalated %} <i class='bi bi-arrow-up-circle-fill text-danger' "
         "title='Escalated'></i>{% endif %}", order_by=("priority", "id"))
-    state = tables.TemplateColumn("{% load servista %}{% state_badge record %}", orderable=False)
+    # The index on (state, priority, id) keeps this order.
+    state = tables.TemplateColumn("{% load servista %}{% state_badge record %}",
+                                  order_by=("state", "priority", "id"))
     assignment_group = tables.Column(verbose_name="Group", orderable=False)
     assigned_to = tables.Column(orderable=False)
     updated_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name="Updated")

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.views import View
 
 from servista.core import services as records
@@ -22,6 +23,7 @@ from servista.core.generic_views import (
     ObjectMixin,
     apply_domain_error,
     htmx_redirect,
+    safe_next,
 )
 from servista.core.permissions import restrict
 from servista.core.priority import compute_priority
@@ -43,6 +45,8 @@ from .forms import (
     RequiredReasonForm,
     ResolveForm,
     SwarmForm,
+    grouped_subcategories,
+    top_categories,
 )
 from .models import Incident
 from .tables import IncidentTable
@@ -103,16 +107,14 @@ class QueueView(IncidentListView):
     def get_queryset(self):
         queue = self.kwargs["queue"]
         qs = restrict(queue_queryset(queue, self.request.user), self.request.user)
-        qs = qs.select_related(*LIST_RELATED)
-        if queue == "open" and "sort" not in self.request.GET:
-            qs = qs.order_by("priority", "opened_at")
-        return qs
+        return qs.select_related(*LIST_RELATED)
 
-    def get_table(self, queryset):
-        table = super().get_table(queryset)
-        if self.kwargs["queue"] == "open" and "sort" not in self.request.GET:
-            table.order_by = ()  # keep the queue's priority order
-        return table
+    def default_order_by(self):
+        # "All open, by priority": most urgent first, then the oldest (by id:
+        # the index on (state, priority, id) keeps that order).
+        if self.kwargs["queue"] == "open":
+            return ("priority",)
+        return None
 
     def get_context(self, **extra):
         user = self.request.user
@@ -203,13 +205,20 @@ class Action:
     states: tuple = State.OPEN
     shown_if: Callable = _always
 
-    def available(self, incident, user) -> bool:
+    def permitted(self, incident, user) -> bool:
+        """The user's role may do this to this incident."""
+        return services.policy().can(user, self.permission, incident)
+
+    def applies(self, incident, user) -> bool:
+        """The incident's current state (and condition) offers this action."""
         if self.target is not None:
             in_state = State.can_transition(incident.state, self.target)
         else:
             in_state = incident.state in self.states
-        return (in_state and services.policy().can(user, self.permission, incident)
-                and self.shown_if(incident, user))
+        return in_state and self.shown_if(incident, user)
+
+    def available(self, incident, user) -> bool:
+        return self.permitted(incident, user) and self.applies(incident, user)
 
 
 def _reason(data):
@@ -255,10 +264,18 @@ ACTIONS = {
                         inc, user, manager=data["manager"], swarm=data.get("swarm", []),
                         reason=_reason(data)),
                     shown_if=lambda inc, user: not inc.is_major),
-    "swarm": Action("Swarm", SwarmForm, "change",
+    "swarm": Action("Swarm", SwarmForm, "manage_swarm",
                     lambda inc, user, data: services.set_swarm(inc, user,
                                                                data.get("swarm", [])),
                     shown_if=lambda inc, user: inc.is_major),
+    "stand_down": Action("Stand down major incident", RequiredReasonForm, "stand_down_major",
+                         lambda inc, user, data: services.stand_down_major(
+                             inc, user, reason=_reason(data)),
+                         states=State.ACTIVE, shown_if=lambda inc, user: inc.is_major),
+    "clear_escalation": Action("Clear escalation", RequiredReasonForm, "clear_escalation",
+                               lambda inc, user, data: services.clear_escalation(
+                                   inc, user, reason=_reason(data)),
+                               states=State.ACTIVE, shown_if=lambda inc, user: inc.escalated),
     "parent": Action("Set parent incident", ParentForm, "change",
                      lambda inc, user, data: services.set_parent(inc, user, data.get("parent"))),
     "reopen": Action("Reopen", ReasonForm, "reopen",
@@ -282,7 +299,10 @@ def available_actions(incident, user) -> list[dict]:
 
 class IncidentActionView(AgentOnlyMixin, ObjectMixin, View):
     """GET: the action's form (loaded into a modal). POST: run it; a refusal
-    shows on the form, success reloads the incident page."""
+    shows on the form, success reloads the incident page.
+
+    An action is only done where its button shows: a role that may not gets
+    403, a state that does not offer it 409 (the same checks as the buttons)."""
 
     queryset = Incident.objects.select_related("assignment_group", "assigned_to")
     lookup_field = "number"
@@ -293,21 +313,50 @@ class IncidentActionView(AgentOnlyMixin, ObjectMixin, View):
             raise Http404("No such action")
         return name, ACTIONS[name]
 
+    def refusal(self, incident, action):
+        """None when the action may be done now; else the answer refusing it."""
+        user = self.request.user
+        if not action.permitted(incident, user):
+            raise PermissionDenied(f"You are not allowed to {action.label.lower()} "
+                                   f"on {incident.number}.")
+        if not action.applies(incident, user):
+            message = (f"“{action.label}” is not possible on {incident.number} now: "
+                       f"it is {incident.get_state_display().lower()}. Reload the page to see "
+                       "what can be done.")
+            return render(self.request, "incidents/action_refused.html", {
+                "incident": incident, "message": message, "title": "Not possible now",
+            }, status=409)
+        return None
+
     def render_form(self, incident, form, status=200):
         name, action = self.get_action()
-        return render(self.request, "incidents/includes/action_form.html", {
-            "incident": incident, "form": form, "action": name, "label": action.label,
-        }, status=status)
+        context = {"incident": incident, "form": form, "action": name, "label": action.label,
+                   "title": f"{action.label} · {incident.number}"}
+        if not self.request.htmx:
+            template = "incidents/action_page.html"
+        elif status == 422:
+            # The dialog's form replaces itself (hx-swap outerHTML): send the
+            # form only, not the dialog's header around it again.
+            template = "incidents/includes/action_form_body.html"
+        else:
+            template = "incidents/includes/action_form.html"
+        return render(self.request, template, context, status=status)
 
     def get(self, request, *args, **kwargs):
         incident = self.get_object()
         _, action = self.get_action()
+        refused = self.refusal(incident, action)
+        if refused is not None:
+            return refused
         form = action.form(user=request.user, instance=incident) if action.form else None
         return self.render_form(incident, form)
 
     def post(self, request, *args, **kwargs):
         incident = self.get_object()
         _, action = self.get_action()
+        refused = self.refusal(incident, action)
+        if refused is not None:
+            return refused
         form = action.form(request.POST, user=request.user, instance=incident) \
             if action.form else None
         if form is not None and not form.is_valid():
@@ -368,9 +417,7 @@ class BulkView(AgentOnlyMixin, ObjectMixin, View):
 
     def post(self, request):
         form = BulkForm(request.POST, user=request.user)
-        back = request.POST.get("next") or reverse("incidents:list")
-        if not back.startswith("/"):
-            back = reverse("incidents:list")
+        back = safe_next(request, request.POST.get("next"), reverse("incidents:list"))
         if not form.is_valid():
             messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
             return htmx_redirect(request, back)
@@ -407,3 +454,24 @@ def priority_preview(request):
     from servista.core.templatetags.servista import priority_badge
 
     return HttpResponse(priority_badge(priority))
+
+
+def subcategory_options(request):
+    """The ``<option>``s of the subcategory select for the chosen category
+    (all of them, grouped, when none is chosen). Used by the agent's form and
+    the portal's report form."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    category = None
+    try:
+        category = top_categories().filter(pk=int(request.GET.get("category", ""))).first()
+    except ValueError:
+        pass
+    parts = []
+    for value, label in grouped_subcategories(category):
+        if isinstance(label, list | tuple):
+            options = format_html_join("", '<option value="{}">{}</option>', label)
+            parts.append(format_html('<optgroup label="{}">{}</optgroup>', value, options))
+        else:
+            parts.append(format_html('<option value="{}">{}</option>', value, label))
+    return HttpResponse("".join(parts))

@@ -1,5 +1,5 @@
-// Servista UI behaviour: HTMX settings, people type-ahead, bulk selection and
-// keyboard shortcuts. No framework; everything here is progressive.
+// Servista UI behaviour: HTMX settings, error notices, people type-ahead, bulk
+// selection and keyboard shortcuts. No framework; everything here is progressive.
 (function () {
   "use strict";
 
@@ -26,6 +26,83 @@
       if (first) { first.focus(); }
     }
   });
+
+  // --- errors of HTMX requests -----------------------------------------------------
+  // A refused or failed request (403, 404, 409, 500, no network) swaps nothing:
+  // say so in a notice above everything (the open dialog stays open, with what
+  // was typed). 422 answers are forms with their errors and are swapped in.
+  var STATUS_TEXT = {
+    400: "Bad request", 401: "Not signed in", 403: "Not allowed", 404: "Not found",
+    405: "Not allowed", 409: "Not possible now", 413: "Too large", 429: "Too many requests",
+    500: "Server error", 502: "Server unavailable", 503: "Server unavailable",
+    504: "Server timeout"
+  };
+
+  function errorDetail(xhr) {
+    var text = xhr.responseText || "";
+    if (!text) { return ""; }
+    var type = xhr.getResponseHeader("Content-Type") || "";
+    if (type.indexOf("text/html") === 0) {
+      var doc = new DOMParser().parseFromString(text, "text/html");
+      var el = doc.querySelector("[data-error-message]");
+      return el ? el.textContent.trim() : "";
+    }
+    if (type.indexOf("application/json") === 0) {
+      try { var data = JSON.parse(text); return String(data.detail || ""); } catch (e) { return ""; }
+    }
+    if (type.indexOf("text/plain") === 0) { return text.trim(); }
+    return "";
+  }
+
+  function showError(title, detail) {
+    var area = document.getElementById("toast-area");
+    if (!area) {
+      area = document.createElement("div");
+      area.id = "toast-area";
+      area.className = "toast-container position-fixed top-0 end-0 p-3";
+      document.body.appendChild(area);
+    }
+    var toast = document.createElement("div");
+    toast.className = "toast show align-items-center text-bg-danger border-0 servista-error";
+    toast.setAttribute("role", "alert");
+    toast.setAttribute("aria-live", "assertive");
+    toast.setAttribute("aria-atomic", "true");
+    var row = document.createElement("div");
+    row.className = "d-flex";
+    var body = document.createElement("div");
+    body.className = "toast-body";
+    var strong = document.createElement("strong");
+    strong.textContent = title;
+    body.appendChild(strong);
+    if (detail) {
+      body.appendChild(document.createElement("br"));
+      body.appendChild(document.createTextNode(detail.slice(0, 300)));
+    }
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "btn-close btn-close-white me-2 m-auto";
+    close.setAttribute("aria-label", "Close");
+    close.addEventListener("click", function () { toast.remove(); });
+    row.appendChild(body);
+    row.appendChild(close);
+    toast.appendChild(row);
+    area.appendChild(toast);
+    setTimeout(function () { toast.remove(); }, 10000);
+  }
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    var status = xhr.status;
+    var title = "Error " + status + ": " + (STATUS_TEXT[status] || xhr.statusText || "request failed");
+    showError(title, errorDetail(xhr));
+  });
+  document.addEventListener("htmx:sendError", function () {
+    showError("Network error", "The server could not be reached. Check your connection and try again.");
+  });
+  document.addEventListener("htmx:timeout", function () {
+    showError("Timeout", "The server did not answer in time. Try again.");
+  });
+  window.servistaShowError = showError;
 
   function bindAll(root) {
     bindPeopleSearch(root);
@@ -75,6 +152,11 @@
       box.dataset.bound = "1";
       box.addEventListener("change", updateBulkBar);
     });
+    var state = document.querySelector("#bulk-bar select[name=state]");
+    if (state && !state.dataset.bound) {
+      state.dataset.bound = "1";
+      state.addEventListener("change", updateBulkBar);
+    }
     updateBulkBar();
   }
 
@@ -82,7 +164,18 @@
     var bar = document.getElementById("bulk-bar");
     if (!bar) { return; }
     var count = document.querySelectorAll("input[name=selection]:checked").length;
-    bar.querySelectorAll("button, select").forEach(function (el) { el.disabled = count === 0; });
+    bar.querySelectorAll("button, select, input").forEach(function (el) { el.disabled = count === 0; });
+    // The inputs a target state needs (hold reason; resolution code and
+    // notes) show, and are sent, only when that state is chosen.
+    var select = bar.querySelector("select[name=state]");
+    var target = select ? select.value : "";
+    bar.querySelectorAll("[data-bulk-for]").forEach(function (el) {
+      var wanted = el.getAttribute("data-bulk-for") === target;
+      el.hidden = !wanted;
+      if (!wanted) { el.disabled = true; }
+    });
+    var reason = bar.querySelector("[data-bulk-reason]");
+    if (reason) { reason.placeholder = target === "cancelled" ? "Reason *" : "Reason"; }
     var label = document.getElementById("bulk-count");
     if (label) { label.textContent = count ? count + " selected" : "Select rows to act on them"; }
   }
@@ -131,7 +224,14 @@
         break;
       }
       case "?": bootstrap.Modal.getOrCreateInstance(document.getElementById("shortcuts-help")).show(); break;
-      case "n": follow("[data-shortcut='n']"); break;
+      case "n": {
+        // The page's own "new" button, else the new incident (agents) or the
+        // report form (requesters) named on <body>.
+        var button = document.querySelector("[data-shortcut='n']");
+        var url = button ? button.getAttribute("href") : document.body.getAttribute("data-new-url");
+        if (url) { event.preventDefault(); window.location.href = url; }
+        break;
+      }
       case "c": {
         var box = document.querySelector("[data-shortcut-focus='c']");
         if (box) { event.preventDefault(); box.focus(); }
