@@ -25,6 +25,7 @@ from servista.core.generic_views import (
     htmx_redirect,
     safe_next,
 )
+from servista.core.idents import parse_id
 from servista.core.permissions import restrict
 from servista.core.priority import compute_priority
 
@@ -462,11 +463,8 @@ def subcategory_options(request):
     the portal's report form."""
     if not request.user.is_authenticated:
         return HttpResponse(status=401)
-    category = None
-    try:
-        category = top_categories().filter(pk=int(request.GET.get("category", ""))).first()
-    except ValueError:
-        pass
+    pk = parse_id(request.GET.get("category", ""))
+    category = top_categories().filter(pk=pk).first() if pk is not None else None
     parts = []
     for value, label in grouped_subcategories(category):
         if isinstance(label, list | tuple):
