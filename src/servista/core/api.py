@@ -416,7 +416,9 @@ def idempotent(view):
                 replay["Idempotent-Replayed"] = "true"
                 return replay
             response = view(request, *args, **kwargs)
-            if response.status_code >= 500:
+            if response.status_code >= 400:
+                # A refused request changed nothing: the key is not kept, and
+                # a retry (with the body or the If-Match corrected) runs again.
                 transaction.set_rollback(True)
                 return response
             entry.status_code = response.status_code

@@ -5,7 +5,7 @@ from ninja.decorators import decorate_view
 
 from servista.accounts.models import Group
 from servista.core.api import get_object, idempotent
-from servista.core.exceptions import ValidationFailed
+from servista.core.exceptions import NotFound, ValidationFailed
 from servista.core.record_api import ERRORS, ModelAPI, RecordAPI
 from servista.core.schemas import ReasonIn
 
@@ -79,8 +79,12 @@ router = Router(tags=["incidents"])
 @decorate_view(idempotent)
 def bulk(request, payload: BulkIn):
     user = request.auth
-    incidents = [get_object(request, Incident.objects.all(), ident)
-                 for ident in dict.fromkeys(payload.incidents)]
+    incidents, missing = [], {}
+    for ident in dict.fromkeys(str(i) for i in payload.incidents):
+        try:
+            incidents.append(get_object(request, Incident.objects.all(), ident))
+        except NotFound:
+            missing[ident] = f"Incident {ident} not found."
     refs = services.resolve_refs(payload.model_dump(
         include={"assignment_group", "assigned_to"}, exclude_none=True))
     if payload.action == "take":
@@ -96,7 +100,7 @@ def bulk(request, payload: BulkIn):
             incidents, user, services.change_state, target=payload.state,
             hold_reason=payload.hold_reason, resolution_code=payload.resolution_code,
             resolution_notes=payload.resolution_notes, reason=payload.reason)
-    return {"done": [inc.number for inc in done], "failed": failed}
+    return {"done": [inc.number for inc in done], "failed": {**missing, **failed}}
 
 
 resource.add_routes(router)

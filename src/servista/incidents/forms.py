@@ -14,13 +14,17 @@ from servista.core.forms import PersonField, ServistaForm
 
 from .choices import Channel, HoldReason, IncidentState, ResolutionCode
 from .models import Category, Incident
+from .services import SYSTEM_USERNAME
 
 BLANK = [("", "—")]
 AGENT_ROLES = ("agent", "manager", "admin")
 
 
 def agents():
-    return User.objects.filter(is_active=True, role__in=AGENT_ROLES)
+    """Active support staff, by name (the account background jobs act as is
+    not a person to pick)."""
+    return (User.objects.filter(is_active=True, role__in=AGENT_ROLES)
+            .exclude(username=SYSTEM_USERNAME).order_by("first_name", "last_name", "username"))
 
 
 def grouped_subcategories(category=None):

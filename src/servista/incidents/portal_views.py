@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from servista.core import services as records
@@ -22,8 +23,14 @@ from .models import Incident
 
 State = IncidentState
 # "Open" includes resolved tickets: they still wait for the caller's word.
-TABS = {"open": ("Open", State.ACTIVE), "resolved": ("Awaiting confirmation", (State.RESOLVED,)),
-        "all": ("All", None)}
+# "Awaiting confirmation" lists only the ones this person is the caller of:
+# a colleague's resolution is the colleague's to confirm.
+TABS = {
+    "open": ("Open", lambda qs, user: qs.filter(state__in=State.ACTIVE)),
+    "resolved": ("Awaiting confirmation",
+                 lambda qs, user: qs.filter(state=State.RESOLVED, caller=user)),
+    "all": ("All", lambda qs, user: qs),
+}
 
 
 def portal_queryset(user):
@@ -52,10 +59,8 @@ def home(request):
     if tab not in TABS:
         tab = "open"
     qs = portal_queryset(request.user).select_related("caller", "service").order_by("-id")
-    counts = {key: (qs.filter(state__in=states) if states else qs).count()
-              for key, (_, states) in TABS.items()}
-    states = TABS[tab][1]
-    tickets = qs.filter(state__in=states) if states else qs
+    counts = {key: narrow(qs, request.user).count() for key, (_, narrow) in TABS.items()}
+    tickets = TABS[tab][1](qs, request.user)
     # Every tab is paged (get_page copes with junk and out-of-range pages).
     paginator = Paginator(tickets, PORTAL_PAGE_SIZE)
     paginator.count = counts[tab]  # counted just above
@@ -81,13 +86,16 @@ def report(request):
                                       "the service desk will be in touch.")
             return htmx_redirect(request, incident_url(incident))
     status = 422 if form.is_bound else 200
+    if status == 422 and request.htmx:
+        # The form replaces itself (hx-swap outerHTML): the form alone, errors inline.
+        return render(request, "core/includes/form.html", {
+            "form": form, "form_id": "report-form", "submit_label": "Send to the service desk",
+            "cancel_url": reverse("portal:home")}, status=status)
     return render(request, "incidents/portal/report.html",
                   {"form": form, "title": "Report a problem"}, status=status)
 
 
 def incident_url(incident) -> str:
-    from django.urls import reverse
-
     return reverse("portal:ticket", args=[incident.number])
 
 

@@ -152,7 +152,7 @@ class ParentIn(InputSchema):
 
 
 class BulkIn(InputSchema):
-    incidents: list[str] = Field(..., min_length=1, max_length=500)
+    incidents: list[RefIn] = Field(..., min_length=1, max_length=500)  # numbers or ids
     action: Literal["assign", "take", "state"]
     assignment_group: RefIn | None = None
     assigned_to: RefIn | None = None

@@ -27,6 +27,7 @@ from .choices import Channel, HoldReason, IncidentState, ResolutionCode
 from .models import Category, Incident
 
 State = IncidentState
+SYSTEM_USERNAME = "servista-system"  # the account background jobs act as
 
 # Fields an agent may set through a plain update (PATCH, edit form, CLI).
 EDITABLE_FIELDS = (
@@ -724,7 +725,7 @@ def auto_close_due(now=None) -> int:
 def system_user() -> User:
     """The account that background jobs act as."""
     user, created = User.objects.get_or_create(
-        username="servista-system",
+        username=SYSTEM_USERNAME,
         defaults={"first_name": "Servista", "last_name": "automation", "role": "admin"},
     )
     if created:

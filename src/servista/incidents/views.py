@@ -180,6 +180,14 @@ class IncidentEditView(AgentOnlyMixin, ObjectFormView):
     form_class = IncidentForm
     template_name = "incidents/incident_form.html"
 
+    def get(self, request, *args, **kwargs):
+        incident = self.load()
+        if not incident.is_open:  # closed and cancelled are final: nothing to edit
+            messages.error(request, f"{incident.number} is {incident.get_state_display().lower()}"
+                                    " and can no longer be changed.")
+            return redirect(incident.get_absolute_url())
+        return super().get(request, *args, **kwargs)
+
     def save(self, form, obj):
         return services.update_incident(obj, self.request.user, form.changed(),
                                         expected_version=form.cleaned_data.get("version"))
@@ -415,6 +423,11 @@ class BulkView(AgentOnlyMixin, ObjectMixin, View):
     done or refused on its own."""
 
     queryset = Incident.objects.all()
+
+    def get(self, request):
+        # Back from signing in after a bulk action whose session had expired:
+        # the selection is gone, the list is where to go on.
+        return redirect(reverse("incidents:list"))
 
     def post(self, request):
         form = BulkForm(request.POST, user=request.user)
