@@ -94,3 +94,12 @@ class RefusedRequestKeyTest(ServistaTestCase):
                      headers={"Idempotency-Key": "stale-then-fresh"})
         self.assertStatus(r, 200)
         self.assertNotIn("Idempotent-Replayed", r.headers)
+
+
+class TransitionMessageTest(ServistaTestCase):
+    def test_refused_transition_names_states_for_people_and_programs(self):
+        inc = IncidentFactory(caller=self.cast.requester)
+        r = self.api("POST", f"{API}/{inc.number}/close", self.cast.agent, {})
+        self.assertStatus(r, 409)
+        self.assertIn("Cannot go from New to Closed", r.data["detail"])
+        self.assertIn("In progress (in_progress)", r.data["detail"])

@@ -51,7 +51,9 @@ class ChoiceSet:
                 f"'{target}' is not a known {field}.", field=field, status=422
             )
         if not cls.can_transition(current, target):
-            allowed = ", ".join(sorted(cls.allowed(current))) or "none (final state)"
+            # Labels for people, values in brackets for programs.
+            allowed = ", ".join(f"{cls.label(value)} ({value})"
+                                for value in sorted(cls.allowed(current))) or "none (final state)"
             raise InvalidTransition(
                 f"Cannot go from {cls.label(current)} to {cls.label(target)}; "
                 f"allowed from {cls.label(current)}: {allowed}.",
