@@ -103,3 +103,12 @@ class TransitionMessageTest(ServistaTestCase):
         self.assertStatus(r, 409)
         self.assertIn("Cannot go from New to Closed", r.data["detail"])
         self.assertIn("In progress (in_progress)", r.data["detail"])
+
+
+class FilterKeepsSortTest(ServistaTestCase):
+    def test_filter_form_carries_the_sort_and_page_size(self):
+        self.client.force_login(self.cast.agent)
+        r = self.client.get("/incidents/", {"sort": "-priority", "per_page": "50", "page": "3"})
+        self.assertContains(r, '<input type="hidden" name="sort" value="-priority">', html=True)
+        self.assertContains(r, '<input type="hidden" name="per_page" value="50">', html=True)
+        self.assertNotContains(r, '<input type="hidden" name="page" value="3">', html=True)

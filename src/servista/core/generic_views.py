@@ -175,7 +175,9 @@ class ObjectListView(ObjectMixin, View):
         style_fields(form)
         hidden_names = set(getattr(filterset, "hidden_in_ui", ()))
         shown = [field for field in form if field.name not in hidden_names]
-        carried = [(name, value) for name in hidden_names
+        # The table's sort and page size ride along too: filtering keeps them
+        # (and starts again at page 1).
+        carried = [(name, value) for name in (*sorted(hidden_names), "sort", "per_page")
                    for value in self.request.GET.getlist(name) if value]
         return shown, carried
 
