@@ -51,6 +51,12 @@ class SearchTest(SearchData):
     def test_number_finds_its_record(self):
         self.assertEqual(self.numbers(self.cast.agent, self.vpn.number.lower()),
                          {self.vpn.number})
+        digits = str(int(self.vpn.number[3:]))  # INC0001002 -> "1002"
+        self.assertEqual(self.numbers(self.cast.agent, digits), {self.vpn.number})
+        # Digits that are no record's number are searched as words.
+        self.assertEqual(self.numbers(self.cast.agent, "10"), {self.vpn.number})
+        # ... and a record out of reach is not found by its number either.
+        self.assertEqual(self.numbers(self.cast.requester_b, digits), set())
 
     def test_query_syntax_is_text(self):
         """Operators of either engine's query language are only text."""

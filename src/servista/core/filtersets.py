@@ -8,6 +8,8 @@ from pydantic import Field, create_model
 
 from servista.core import search
 from servista.core.idents import parse_id, split_number
+from servista.core.numbering import WIDTH as NUMBER_WIDTH
+from servista.core.numbering import format_number
 from servista.core.schemas import InputSchema
 
 
@@ -130,8 +132,8 @@ class RefFilter(django_filters.Filter):
 
 
 class BaseFilterSet(django_filters.FilterSet):
-    """``q`` searches: a record number (INC0001001, any case) finds that
-    record; other text goes through the full-text index of a model registered
+    """``q`` searches: a record number (INC0001001, any case, or just 1001)
+    finds that record; other text goes through the full-text index of a model registered
     with ``core.search``, else through the fields listed in ``search_fields``."""
 
     search_fields: tuple[str, ...] = ()
@@ -153,9 +155,16 @@ class BaseFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         model = queryset.model
+        prefix = getattr(model, "number_prefix", None)
         number = split_number(value) if self.number_field else None
-        if number and number[0] == getattr(model, "number_prefix", None):
+        if number and number[0] == prefix:
             return queryset.filter(**{self.number_field: "".join(number)})
+        if self.number_field and prefix and value.isascii() and value.isdigit() \
+                and len(value) <= NUMBER_WIDTH:
+            # "1299": the record INC0001299 when there is one, else the words.
+            by_number = queryset.filter(**{self.number_field: format_number(prefix, int(value))})
+            if by_number.exists():
+                return by_number
         if search.is_searchable(model):
             return queryset.filter(search.matches(model, value, using=queryset.db))
         query = Q()
