@@ -28,6 +28,14 @@ class PortalTest(ServistaTestCase):
         self.assertNotIn("<nav", html)
         self.assertIn('id="report-form"', html)
 
+    def test_report_with_a_junk_category_is_a_form_error(self):
+        self.client.force_login(self.cast.requester)
+        for junk in ("99999999999999999999999", "abc", "-1"):
+            r = self.client.post("/portal/report/", {"short_description": "Printer", "impact": 2,
+                                                     "urgency": 2, "category": junk}, **HTMX)
+            self.assertEqual(r.status_code, 422, junk)
+            self.assertContains(r, 'id="report-form"', status_code=422)
+
     def test_awaiting_confirmation_lists_only_my_own(self):
         mine = resolved(self.cast, self.cast.requester)
         colleagues = resolved(self.cast, self.cast.colleague)

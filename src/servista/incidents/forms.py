@@ -11,6 +11,7 @@ from servista.cmdb.choices import CIStatus
 from servista.cmdb.models import ConfigurationItem
 from servista.core.choices import Impact, Priority, Urgency
 from servista.core.forms import PersonField, ServistaForm
+from servista.core.idents import parse_id
 
 from .choices import Channel, HoldReason, IncidentState, ResolutionCode
 from .models import Category, Incident
@@ -63,11 +64,8 @@ def link_subcategories(form):
     value = form.data.get("category") if form.is_bound else form.initial.get("category")
     if hasattr(value, "pk"):
         category = value
-    elif value not in (None, ""):
-        try:
-            category = top_categories().filter(pk=int(value)).first()
-        except (TypeError, ValueError):
-            category = None
+    elif parse_id(value) is not None:
+        category = top_categories().filter(pk=parse_id(value)).first()
     form.fields["subcategory"].choices = grouped_subcategories(category)
 
 
