@@ -79,6 +79,20 @@ def median_of(runs: list[dict], *path) -> float:
     return round(statistics.median(values), 2)
 
 
+def read_scenario(script: str, url: str, count: int, args, env) -> dict:
+    """A GET scenario at 2 connections: a warm-up, then --runs runs."""
+    wrk(script, url, connections=2, threads=1, seconds=3, env=env)
+    runs = [wrk(script, url, connections=2, threads=1, seconds=args.seconds, env=env)
+            for _ in range(args.runs)]
+    return {
+        "incidents": count, "connections": 2, "runs": runs,
+        "median_p95_ms": median_of(runs, "latency_ms", "p95"),
+        "median_p50_ms": median_of(runs, "latency_ms", "p50"),
+        "median_per_second": median_of(runs, "per_second"),
+        "non_2xx": sum(r["non_2xx"] for r in runs),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -146,28 +160,9 @@ def main() -> None:
     try:
         wait_healthy(url)
         wrk_env = {**env, "SERVISTA_TOKEN": token, "SERVISTA_GROUPS": groups}
-        if args.only in (None, "list"):
-            wrk("list.lua", url, connections=2, threads=1, seconds=3, env=wrk_env)  # warm up
-            runs = [wrk("list.lua", url, connections=2, threads=1, seconds=args.seconds,
-                        env=wrk_env) for _ in range(args.runs)]
-            results["list"] = {
-                "incidents": count, "connections": 2, "runs": runs,
-                "median_p95_ms": median_of(runs, "latency_ms", "p95"),
-                "median_p50_ms": median_of(runs, "latency_ms", "p50"),
-                "median_per_second": median_of(runs, "per_second"),
-                "non_2xx": sum(r["non_2xx"] for r in runs),
-            }
-        if args.only in (None, "search"):
-            wrk("search.lua", url, connections=2, threads=1, seconds=3, env=wrk_env)
-            runs = [wrk("search.lua", url, connections=2, threads=1, seconds=args.seconds,
-                        env=wrk_env) for _ in range(args.runs)]
-            results["search"] = {
-                "incidents": count, "connections": 2, "runs": runs,
-                "median_p95_ms": median_of(runs, "latency_ms", "p95"),
-                "median_p50_ms": median_of(runs, "latency_ms", "p50"),
-                "median_per_second": median_of(runs, "per_second"),
-                "non_2xx": sum(r["non_2xx"] for r in runs),
-            }
+        for name, script in (("list", "list.lua"), ("search", "search.lua")):
+            if args.only in (None, name):
+                results[name] = read_scenario(script, url, count, args, wrk_env)
         if args.only in (None, "creates"):
             create_url = url + "/api/v1/incidents"
             wrk("create.lua", create_url, connections=8, threads=2, seconds=3,

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 
 from servista.accounts.models import Group, User
+from servista.catalog.choices import ServiceStatus
 from servista.core import clock
 from servista.core import services as records
 from servista.core.exceptions import Forbidden, InvalidTransition, ValidationFailed
@@ -132,7 +133,7 @@ def _check_assignment(group, assignee, errors: Errors):
 
 
 def _check_service(service, errors: Errors):
-    if service is not None and getattr(service, "status", "") == "retired":
+    if service is not None and service.status == ServiceStatus.RETIRED:
         errors.add("service", f"{service} is retired; choose a service in operation.")
 
 

@@ -280,23 +280,20 @@ class Command(BaseCommand):
         self.done(self.get(actor, number))
 
     def do_reopen(self, actor, number, reason, **options):
-        inc = self.get(actor, number)
-        services.reopen(inc, actor, reason=reason)
-        self.done(inc)
+        self.with_reason(services.reopen, actor, number, reason)
 
     def do_close(self, actor, number, reason, **options):
-        inc = self.get(actor, number)
-        services.close(inc, actor, reason=reason)
-        self.done(inc)
+        self.with_reason(services.close, actor, number, reason)
 
     def do_cancel(self, actor, number, reason, **options):
-        inc = self.get(actor, number)
-        services.cancel(inc, actor, reason=reason)
-        self.done(inc)
+        self.with_reason(services.cancel, actor, number, reason)
 
     def do_stand_down(self, actor, number, reason, **options):
+        self.with_reason(services.stand_down_major, actor, number, reason)
+
+    def with_reason(self, operation, actor, number, reason):
         inc = self.get(actor, number)
-        services.stand_down_major(inc, actor, reason=reason)
+        operation(inc, actor, reason=reason)
         self.done(inc)
 
     def do_escalate(self, actor, number, group, hierarchical, reason, **options):
