@@ -3,7 +3,7 @@ import os
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from servista.core.testing import make_cast
+from servista.testing import make_cast
 
 # CI runs the property-based tests (hypothesis, schemathesis) with fixed
 # examples so that a run is reproducible; elsewhere they explore at random.

@@ -7,9 +7,9 @@ from servista.catalog.factories import ServiceFactory
 from servista.catalog.models import Service
 from servista.cmdb.factories import ConfigurationItemFactory
 from servista.cmdb.models import ConfigurationItem
-from servista.core.testing import APIViewTestCases, ServistaTestCase, ViewTestCases
 from servista.incidents.factories import CategoryFactory
 from servista.incidents.models import Category
+from servista.testing import APIViewTestCases, ServistaTestCase, ViewTestCases
 
 
 class GroupAPITest(APIViewTestCases.APIViewTestCase):

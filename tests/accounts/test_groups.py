@@ -3,7 +3,7 @@
 from servista.accounts import services
 from servista.accounts.models import Group
 from servista.core.exceptions import ValidationFailed
-from servista.core.testing import ServistaTestCase
+from servista.testing import ServistaTestCase
 
 
 class GroupStaffOnlyTest(ServistaTestCase):

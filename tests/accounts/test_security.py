@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from servista.accounts.models import APIToken, User
 from servista.accounts.services import revoke_token
-from servista.core.testing import PASSWORD, ServistaTestCase
+from servista.testing import PASSWORD, ServistaTestCase
 
 
 class LoginThrottleTest(ServistaTestCase):

@@ -6,9 +6,9 @@ Idempotency-Key retry of any POST action replays the first answer."""
 import json
 
 from servista.core.models import JournalEntry
-from servista.core.testing import ServistaTestCase
 from servista.incidents.factories import IncidentFactory
 from servista.incidents.models import Incident
+from servista.testing import ServistaTestCase
 
 API = "/api/v1/incidents"
 

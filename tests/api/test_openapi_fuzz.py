@@ -13,8 +13,8 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
-from servista.core.testing import make_cast
 from servista.incidents.factories import IncidentFactory
+from servista.testing import make_cast
 from servista.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)

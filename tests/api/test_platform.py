@@ -6,7 +6,7 @@ from unittest import mock
 from django.contrib.staticfiles import finders
 from django.db.utils import OperationalError
 
-from servista.core.testing import ServistaTestCase
+from servista.testing import ServistaTestCase
 
 
 class PlatformTest(ServistaTestCase):

@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from servista.core.testing import PASSWORD, make_cast
 from servista.incidents.models import Incident
+from servista.testing import PASSWORD, make_cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

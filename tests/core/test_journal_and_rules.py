@@ -10,11 +10,11 @@ from servista.core.exceptions import InvalidTransition, ValidationFailed
 from servista.core.models import JournalEntry, PriorityMatrix
 from servista.core.models.journal import AppendOnlyError
 from servista.core.priority import compute_priority
-from servista.core.testing import ServistaTestCase
 from servista.incidents import services
 from servista.incidents.choices import IncidentState
 from servista.incidents.factories import IncidentFactory
 from servista.incidents.models import Incident
+from servista.testing import ServistaTestCase
 
 
 class JournalAppendOnlyTest(ServistaTestCase):

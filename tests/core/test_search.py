@@ -6,9 +6,9 @@ from unittest import mock
 from django.db import connection
 
 from servista.core import search
-from servista.core.testing import ServistaTestCase
 from servista.incidents import services
 from servista.incidents.models import Incident
+from servista.testing import ServistaTestCase
 
 API = "/api/v1/incidents"
 

@@ -188,8 +188,8 @@ def test_production_path_enqueues_on_redis_and_a_celery_worker_runs_it(monkeypat
     from celery.contrib.testing.worker import start_worker
 
     from servista.celery import app
-    from servista.core.testing import make_cast
     from servista.notifications.models import Notification
+    from servista.testing import make_cast
 
     cast = make_cast()
     monkeypatch.setattr(settings, "BROKER_URL", REDIS_URL)

@@ -1,7 +1,7 @@
 from servista.core.models import JournalEntry
-from servista.core.testing import APIViewTestCases, ServistaTestCase
 from servista.incidents.factories import IncidentFactory
 from servista.incidents.models import Incident
+from servista.testing import APIViewTestCases, ServistaTestCase
 
 API = "/api/v1/incidents"
 

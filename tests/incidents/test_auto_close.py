@@ -9,9 +9,9 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from servista.core.testing import make_cast
 from servista.incidents import services
 from servista.incidents.factories import IncidentFactory
+from servista.testing import make_cast
 
 DAYS = settings.SERVISTA["INCIDENT_AUTO_CLOSE_DAYS"]
 

@@ -9,9 +9,9 @@ from servista.core import api as core_api
 from servista.core import search
 from servista.core.exceptions import Forbidden, InvalidTransition, ValidationFailed
 from servista.core.models import JournalEntry, PriorityMatrix
-from servista.core.testing import ServistaTestCase
 from servista.incidents import services
 from servista.incidents.factories import IncidentFactory
+from servista.testing import ServistaTestCase
 
 API = "/api/v1/incidents"
 

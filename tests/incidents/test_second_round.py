@@ -2,10 +2,10 @@
 the workspace, bulk after a lost session, the bulk API, refused requests
 and their Idempotency-Key, whose resolution a requester confirms."""
 
-from servista.core.testing import ServistaTestCase
 from servista.incidents import services
 from servista.incidents.factories import IncidentFactory
 from servista.incidents.models import Incident
+from servista.testing import ServistaTestCase
 
 API = "/api/v1/incidents"
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -3,10 +3,10 @@ place they live) and, where the API adds something, through the API."""
 
 from servista.core.exceptions import Forbidden, ValidationFailed
 from servista.core.models import JournalEntry
-from servista.core.testing import ServistaTestCase
 from servista.incidents import services
 from servista.incidents.factories import CategoryFactory, IncidentFactory
 from servista.notifications.models import Notification
+from servista.testing import ServistaTestCase
 
 API = "/api/v1/incidents"
 

@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.test import override_settings
 from django.urls import include, path
 
-from servista.core.testing import PASSWORD, ServistaTestCase
 from servista.incidents import services
 from servista.incidents.factories import CategoryFactory, IncidentFactory
 from servista.incidents.models import Incident
+from servista.testing import PASSWORD, ServistaTestCase
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

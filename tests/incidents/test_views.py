@@ -1,7 +1,7 @@
-from servista.core.testing import ServistaTestCase, ViewTestCases
 from servista.incidents import services
 from servista.incidents.factories import IncidentFactory
 from servista.incidents.models import Incident
+from servista.testing import ServistaTestCase, ViewTestCases
 
 
 class IncidentViewTest(ViewTestCases.ListViewTest, ViewTestCases.DetailViewTest,
