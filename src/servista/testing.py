@@ -23,6 +23,7 @@ A practice app's test declares, for example::
 
 import functools
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -77,6 +78,46 @@ def make_cast() -> SimpleNamespace:
         Role.MANAGER: cast.manager, Role.ADMIN: cast.admin,
     }
     return cast
+
+
+def snapshot(*objs) -> dict:
+    """What a refusal must leave as it was: each object's stored column
+    values and many-to-many members (read again from the database), and,
+    for each object's model, how many rows it has and how many journal
+    entries and links exist in all."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from servista.core.models import JournalEntry, Link
+
+    state = {"journal": JournalEntry.objects.count(), "links": Link.objects.count()}
+    for obj in objs:
+        model = type(obj)
+        fresh = model._base_manager.filter(pk=obj.pk).first()
+        key = f"{model._meta.label}#{obj.pk}"
+        state[f"{model._meta.label} rows"] = model._base_manager.count()
+        if fresh is None:
+            state[key] = None
+            continue
+        values = {f.attname: getattr(fresh, f.attname) for f in model._meta.concrete_fields}
+        for field in model._meta.many_to_many:
+            values[field.name] = sorted(getattr(fresh, field.name).values_list("pk", flat=True))
+        values["journal entries"] = JournalEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), object_id=obj.pk).count()
+        state[key] = values
+    return state
+
+
+@contextmanager
+def nothing_changed(*objs):
+    """``with nothing_changed(incident): <a refused request>``: fails when the
+    block changed a column, a many-to-many member, a row count or the journal
+    of any of the objects (a refusal stores nothing)."""
+    before = snapshot(*objs)
+    yield
+    after = snapshot(*objs)
+    changed = {key: (before[key], after.get(key))
+               for key in before if before[key] != after.get(key)}
+    assert not changed, f"a refused operation changed stored data: {changed}"
 
 
 @functools.cache
@@ -134,6 +175,11 @@ class ServistaTestCase(TestCase):
 
     def assertStatus(self, response: APIResponse, status: int):  # noqa: N802
         self.assertEqual(response.status, status, f"expected {status}, got {response}")
+
+    def assertNothingChanged(self, *objs):  # noqa: N802
+        """Context manager: the block (a refused request) leaves ``objs``,
+        their tables and the journal as they were."""
+        return nothing_changed(*objs)
 
 
 class APIViewTestCases:
