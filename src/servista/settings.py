@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "servista.cmdb",
     "servista.notifications",
     "servista.incidents",
+    "servista.portal",
     "servista.api",
 ]
 

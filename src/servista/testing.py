@@ -202,7 +202,7 @@ class APIViewTestCases:
             """The answer is what the published OpenAPI document promises."""
             import jsonschema
 
-            from servista.core.record_api import ModelAPI
+            from servista.core.model_api import ModelAPI
 
             name = ModelAPI.registry[self.model].out_schema.__name__
             jsonschema.validate(data, {"$ref": f"#/components/schemas/{name}",

@@ -13,6 +13,6 @@ urlpatterns = [
     path("services/", include("servista.catalog.urls")),
     path("cis/", include("servista.cmdb.urls")),
     path("incidents/", include("servista.incidents.urls")),
-    path("portal/", include("servista.incidents.portal_urls")),
+    path("portal/", include("servista.portal.urls")),
     path("notifications/", include("servista.notifications.urls")),
 ]

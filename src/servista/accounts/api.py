@@ -2,7 +2,7 @@
 
 from ninja import Router
 
-from servista.core.record_api import ModelAPI
+from servista.core.model_api import ModelAPI
 
 from . import services
 from .filtersets import GroupFilterSet, OrganizationFilterSet, UserFilterSet
@@ -30,8 +30,6 @@ class UserAPI(ModelAPI):
     create_schema = UserIn
     update_schema = UserPatch
     filterset = UserFilterSet
-    ref_fields = {"organization": (Organization, ("name",))}
-    number_field = "username"
 
     def get_queryset(self, request):
         return User.objects.select_related("organization").exclude(username="servista-system")
@@ -47,8 +45,6 @@ class GroupAPI(ModelAPI):
     create_schema = GroupIn
     update_schema = GroupPatch
     filterset = GroupFilterSet
-    ref_fields = {"manager": (User, PEOPLE), "members": (User, PEOPLE)}
-    number_field = "name"
 
     def get_queryset(self, request):
         return Group.objects.select_related("manager").prefetch_related("members")
@@ -61,7 +57,6 @@ class OrganizationAPI(ModelAPI):
     create_schema = OrganizationIn
     update_schema = OrganizationPatch
     filterset = OrganizationFilterSet
-    number_field = "name"
 
 
 users = UserAPI().router()

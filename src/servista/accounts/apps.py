@@ -7,4 +7,13 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from . import policies  # noqa: F401  (registers the app's policies)
+        from servista.core import auth, lookup
+
+        from . import policies, shell  # noqa: F401  (register the policies and the menu)
+        from .models import Group, Organization, User
+        from .services import user_for_token
+
+        lookup.register(User, ("username", "email"))
+        lookup.register(Group, ("name",))
+        lookup.register(Organization, ("name",))
+        auth.register_token_authenticator(user_for_token)

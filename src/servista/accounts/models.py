@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from servista.core import clock
+from servista.core.permissions import capabilities
 
 from .choices import Role
 
@@ -77,6 +78,39 @@ class User(AbstractUser):
     def is_admin_role(self) -> bool:
         return self.has_role(Role.ADMIN)
 
+    # Capabilities and group memberships, read once per instance (a request's
+    # user, a service's actor) and asked by the permission predicates.
+    def support_group_ids(self) -> frozenset[int]:
+        if not hasattr(self, "_support_group_ids"):
+            self._load_memberships()
+        return self._support_group_ids
+
+    def has_capability(self, name: str) -> bool:
+        """Given by an active support group the person belongs to;
+        superusers have every capability."""
+        if not self.is_active:
+            return False
+        if self.is_superuser:
+            return True
+        if not hasattr(self, "_capabilities"):
+            self._load_memberships()
+        return name in self._capabilities
+
+    def _load_memberships(self) -> None:
+        ids, capabilities = set(), set()
+        if self.pk is not None:
+            for group_id, granted in self.support_groups.filter(active=True).values_list(
+                    "pk", "capabilities"):
+                ids.add(group_id)
+                capabilities.update(granted or ())
+        self._support_group_ids = frozenset(ids)
+        self._capabilities = frozenset(capabilities)
+
+    def refresh_from_db(self, *args, **kwargs):
+        for cached in ("_support_group_ids", "_capabilities"):
+            self.__dict__.pop(cached, None)
+        super().refresh_from_db(*args, **kwargs)
+
 
 def support_staff() -> models.Q:
     """Who may belong to or lead an assignment group: agents and above."""
@@ -100,6 +134,10 @@ class Group(models.Model):
         help_text="New incidents without a routing rule land in this group's queue",
     )
     active = models.BooleanField(default=True)
+    capabilities = models.JSONField(
+        default=list, blank=True,
+        help_text="What the members may do beyond their role (e.g. sit on the change "
+                  "advisory board); the names are those registered by the practices")
 
     class Meta:
         ordering = ["name"]
@@ -110,6 +148,17 @@ class Group(models.Model):
 
     def get_absolute_url(self):
         return reverse("accounts:group", args=[self.pk])
+
+    def clean(self):
+        known = {c.name for c in capabilities()}
+        value = self.capabilities
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValidationError({"capabilities": "A list of capability names."})
+        unknown = [name for name in value if name not in known]
+        if unknown:
+            raise ValidationError({"capabilities": f"Unknown capability: {', '.join(unknown)}. "
+                                                   f"Known: {', '.join(sorted(known))}."})
+        self.capabilities = sorted(set(value))
 
     def clean_relations(self, relations: dict) -> None:
         """Checks of the many-to-many values about to be set."""

@@ -1,6 +1,6 @@
 from django.db.models import Q
 
-from servista.core.permissions import Policy, register
+from servista.core.permissions import Policy, is_admin, is_agent, is_manager, register
 
 from .models import Group, Organization, User
 
@@ -10,19 +10,21 @@ class UserPolicy(Policy):
     """Staff see everyone; a requester sees only their own account."""
 
     model = User
-    roles = {"view": "requester", "create": "admin", "change": "admin"}
 
     def scope(self, user, queryset):
         queryset = super().scope(user, queryset)
-        if user is not None and user.is_authenticated and not user.is_agent:
+        if user is not None and user.is_authenticated and not is_agent(user):
             return queryset.filter(pk=user.pk)
         return queryset
 
 
 @register
 class GroupPolicy(Policy):
+    """Managers run their teams (members, manager); administrators create
+    groups and give them capabilities."""
+
     model = Group
-    roles = {"view": "requester", "create": "admin", "change": "manager"}
+    rules = {**Policy.rules, "change": is_manager, "grant_capabilities": is_admin}
 
 
 @register
@@ -30,10 +32,9 @@ class OrganizationPolicy(Policy):
     """Staff see every customer; a requester sees only their own."""
 
     model = Organization
-    roles = {"view": "requester", "create": "admin", "change": "admin"}
 
     def scope(self, user, queryset):
         queryset = super().scope(user, queryset)
-        if user is not None and user.is_authenticated and not user.is_agent:
+        if user is not None and user.is_authenticated and not is_agent(user):
             return queryset.filter(Q(pk=user.organization_id))
         return queryset

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
 from servista.core.exceptions import Forbidden, ValidationFailed
@@ -73,9 +73,12 @@ class TokenCache:
 
 
 token_cache = TokenCache(seconds=settings.SERVISTA.get("TOKEN_CACHE_SECONDS", 5))
-for _model in (APIToken, User):
+# The cached users carry their roles, groups and capabilities: a change to
+# any of them drops the cache.
+for _model in (APIToken, User, Group):
     post_save.connect(token_cache.clear, sender=_model, weak=False)
     post_delete.connect(token_cache.clear, sender=_model, weak=False)
+m2m_changed.connect(token_cache.clear, sender=Group.members.through, weak=False)
 
 
 def user_for_token(raw: str) -> User | None:

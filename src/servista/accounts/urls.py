@@ -6,6 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("people/", views.UserListView.as_view(), name="user_list"),
+    path("people/search", views.people_search, name="people_search"),
     path("people/<int:ident>/", views.UserDetailView.as_view(), name="user"),
     path("groups/", views.GroupListView.as_view(), name="group_list"),
     path("groups/<int:ident>/", views.GroupDetailView.as_view(), name="group"),

@@ -1,11 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.utils.html import format_html
+from django.views.decorators.http import require_GET, require_POST
 
 from servista.core.exceptions import DomainError
 from servista.core.generic_views import ObjectDetailView, ObjectListView
+from servista.core.permissions import capabilities
+from servista.core.services import SYSTEM_USERNAME
 
 from . import services
 from .filtersets import GroupFilterSet, OrganizationFilterSet, UserFilterSet
@@ -14,7 +18,7 @@ from .tables import GroupTable, OrganizationTable, UserTable
 
 
 class UserListView(ObjectListView):
-    queryset = User.objects.select_related("organization").exclude(username="servista-system")
+    queryset = User.objects.select_related("organization").exclude(username=SYSTEM_USERNAME)
     filterset = UserFilterSet
     table = UserTable
     title = "People"
@@ -42,7 +46,10 @@ class GroupDetailView(ObjectDetailView):
     detail_fields = ("name", "description", "email", "manager", "is_service_desk", "active")
 
     def get_context(self, obj, **extra):
-        return super().get_context(obj, members=obj.members.order_by("last_name"), **extra)
+        granted = set(obj.capabilities or ())
+        return super().get_context(
+            obj, members=obj.members.order_by("last_name"),
+            capabilities=[c for c in capabilities() if c.name in granted], **extra)
 
 
 class OrganizationListView(ObjectListView):
@@ -54,6 +61,29 @@ class OrganizationListView(ObjectListView):
 class OrganizationDetailView(ObjectDetailView):
     queryset = Organization.objects.all()
     detail_fields = ("name", "description", "active")
+
+
+@login_required
+@require_GET
+def people_search(request):
+    """Type-ahead for person fields: ``<option>`` elements for a datalist.
+    ``scope=agents`` limits to support staff. Requesters get nothing."""
+    query = request.GET.get("q", "").strip()
+    if not request.user.is_agent or len(query) < 2:
+        return HttpResponse("")
+    people = User.objects.filter(is_active=True).filter(
+        Q(username__icontains=query) | Q(first_name__icontains=query)
+        | Q(last_name__icontains=query) | Q(email__icontains=query)
+    ).exclude(username=SYSTEM_USERNAME)
+    if request.GET.get("scope") == "agents":
+        people = people.filter(role__in=("agent", "manager", "admin"))
+    people = people.select_related("organization").order_by("last_name", "first_name")[:15]
+    html = "".join(
+        format_html('<option value="{}">{}{}</option>', p.username, p.get_full_name() or p.username,
+                    f" · {p.organization}" if p.organization_id else "")
+        for p in people
+    )
+    return HttpResponse(html)
 
 
 @login_required

@@ -1,7 +1,6 @@
 """REST resource /api/v1/services."""
 
-from servista.accounts.models import Group
-from servista.core.record_api import ModelAPI
+from servista.core.model_api import ModelAPI
 
 from .filtersets import ServiceFilterSet
 from .models import Service
@@ -15,8 +14,6 @@ class ServiceAPI(ModelAPI):
     create_schema = ServiceIn
     update_schema = ServicePatch
     filterset = ServiceFilterSet
-    ref_fields = {"owner_group": (Group, ("name",))}
-    number_field = "name"
 
     def get_queryset(self, request):
         return Service.objects.select_related("owner_group")

@@ -7,4 +7,9 @@ class CatalogConfig(AppConfig):
     verbose_name = "Service catalog"
 
     def ready(self):
-        from . import policies  # noqa: F401  (registers the app's policies)
+        from servista.core import lookup
+
+        from . import policies, shell  # noqa: F401  (register the policies and the menu)
+        from .models import Service
+
+        lookup.register(Service, ("name",))

@@ -1,4 +1,4 @@
-from servista.core.permissions import Policy, register
+from servista.core.permissions import Policy, is_manager, register
 
 from .models import Service
 
@@ -6,4 +6,4 @@ from .models import Service
 @register
 class ServicePolicy(Policy):
     model = Service
-    roles = {"view": "requester", "create": "admin", "change": "manager"}
+    rules = {**Policy.rules, "change": is_manager}

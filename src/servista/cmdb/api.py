@@ -1,8 +1,6 @@
 """REST resource /api/v1/cis."""
 
-from servista.accounts.models import Group
-from servista.catalog.models import Service
-from servista.core.record_api import ModelAPI
+from servista.core.model_api import ModelAPI
 
 from .filtersets import CIFilterSet
 from .models import ConfigurationItem
@@ -16,8 +14,6 @@ class CIAPI(ModelAPI):
     create_schema = CIIn
     update_schema = CIPatch
     filterset = CIFilterSet
-    ref_fields = {"owner_group": (Group, ("name",)), "service": (Service, ("name",))}
-    number_field = "name"
 
     def get_queryset(self, request):
         return ConfigurationItem.objects.select_related("owner_group", "service")

@@ -7,4 +7,9 @@ class CmdbConfig(AppConfig):
     verbose_name = "Configuration management"
 
     def ready(self):
-        from . import policies  # noqa: F401  (registers the app's policies)
+        from servista.core import lookup
+
+        from . import policies, shell  # noqa: F401  (register the policies, menu and panels)
+        from .models import ConfigurationItem
+
+        lookup.register(ConfigurationItem, ("name",))

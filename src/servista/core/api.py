@@ -19,9 +19,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import BaseRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 
-from servista.accounts.services import user_for_token
-from servista.core.exceptions import DomainError, NotFound, ValidationFailed
-from servista.core.idents import parse_id
+from servista.core import lookup
+from servista.core.auth import user_for_token
+from servista.core.exceptions import DomainError, ValidationFailed
 from servista.core.models import IdempotencyKey
 from servista.core.permissions import restrict
 from servista.core.queries import planner_estimate
@@ -243,43 +243,10 @@ def json_method_not_allowed(view):
 # --- look-ups -------------------------------------------------------------------------
 
 
-def get_object(request, queryset, ident: str, *, number_field: str | None = "number"):
-    """One object the user may see, by number or id; 404 otherwise (a record
-    outside the user's reach is indistinguishable from a missing one)."""
-    qs = restrict(queryset, request.auth)
-    ident = str(ident)
-    pk = parse_id(ident)
-    try:
-        if pk is not None:
-            return qs.get(pk=pk)
-        if number_field == "number":
-            return qs.get(number=ident.upper())  # exact: uses the unique index
-        if number_field:
-            return qs.get(**{f"{number_field}__iexact": ident})
-    except queryset.model.DoesNotExist:
-        pass
-    raise NotFound(f"No {queryset.model._meta.verbose_name} '{ident}'.")
-
-
-def resolve_ref(model, value, field: str, *, lookups=("name",), queryset=None):
-    """An object named by id or by one of ``lookups``; a clear 422 otherwise."""
-    if value is None or value == "":
-        return None
-    qs = queryset if queryset is not None else model._default_manager.all()
-    pk = parse_id(value)
-    if pk is not None:
-        obj = qs.filter(pk=pk).first()
-    elif isinstance(value, int):
-        obj = None
-    else:
-        obj = None
-        for lookup in lookups:
-            obj = qs.filter(**{f"{lookup}__iexact": value}).first()
-            if obj is not None:
-                break
-    if obj is None:
-        raise ValidationFailed.field(field, f"No {model._meta.verbose_name} '{value}'.")
-    return obj
+def get_object(request, queryset, ident):
+    """One object the user may see, by id, number or name; 404 otherwise (a
+    record outside the user's reach is indistinguishable from a missing one)."""
+    return lookup.get(restrict(queryset, request.auth), str(ident))
 
 
 # --- lists ------------------------------------------------------------------------------

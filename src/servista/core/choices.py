@@ -64,6 +64,15 @@ class ChoiceSet:
     def is_terminal(cls, state: str) -> bool:
         return not (cls.TRANSITIONS or {}).get(state)
 
+    @classmethod
+    def open_states(cls) -> tuple:
+        """The states in which a record takes work: ``OPEN`` when the set
+        declares it, else every state that is not final."""
+        declared = getattr(cls, "OPEN", None)
+        if declared is not None:
+            return tuple(declared)
+        return tuple(value for value in cls.values if not cls.is_terminal(value))
+
 
 class Impact(ChoiceSet):
     HIGH, MEDIUM, LOW = 1, 2, 3

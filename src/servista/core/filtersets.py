@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils.choices import CallableChoiceIterator
 from pydantic import Field, create_model
 
-from servista.core import search
-from servista.core.idents import parse_id, split_number
+from servista.core import lookup, search
+from servista.core.idents import split_number
 from servista.core.numbering import WIDTH as NUMBER_WIDTH
 from servista.core.numbering import format_number
 from servista.core.schemas import InputSchema
@@ -19,12 +19,13 @@ def yes_no():
 
 
 class RefField(forms.CharField):
-    """A reference typed by a person or a program: an id, a name, or one of
-    the ``specials`` (e.g. 'none' for empty, 'me' for the current user).
-    With ``pick_from`` (a callable returning a queryset) the web form offers a
-    select of those objects instead of a text box."""
+    """A reference typed by a person or a program: an id, a name (as the
+    model is named, see ``core.lookup``), or one of the ``specials`` (e.g.
+    'none' for empty, 'me' for the current user). With ``pick_from`` (a
+    callable returning a queryset) the web form offers a select of those
+    objects instead of a text box."""
 
-    def __init__(self, *args, model=None, lookups=("name",), specials=(), pick_from=None,
+    def __init__(self, *args, model=None, lookups=None, specials=(), pick_from=None,
                  **kwargs):
         self.model = model
         self.lookups = lookups
@@ -47,13 +48,7 @@ class RefField(forms.CharField):
             return None
         if value.lower() in self.specials:
             return value.lower()
-        qs = self.model._default_manager.all()
-        pk = parse_id(value)
-        obj = qs.filter(pk=pk).first() if pk is not None else None
-        for lookup in self.lookups:
-            if obj is not None:
-                break
-            obj = qs.filter(**{f"{lookup}__iexact": value}).first()
+        obj = lookup.find(self.model._default_manager.all(), value, fields=self.lookups)
         if obj is None:
             raise forms.ValidationError(f"No {self.model._meta.verbose_name} '{value}'.")
         return obj
@@ -115,7 +110,7 @@ class RefFilter(django_filters.Filter):
 
     field_class = RefField
 
-    def __init__(self, *args, model=None, lookups=("name",), specials=("none",), pick_from=None,
+    def __init__(self, *args, model=None, lookups=None, specials=("none",), pick_from=None,
                  **kwargs):
         super().__init__(*args, **kwargs)
         self.extra.update(model=model, lookups=lookups, specials=specials, pick_from=pick_from)

@@ -19,11 +19,11 @@ from django.views import View
 from django_tables2 import RequestConfig
 from django_tables2.utils import AttributeDict
 
-from servista.core import search
+from servista.core import lookup, search, shell
+from servista.core import services as records
 from servista.core.api import count_rows
 from servista.core.exceptions import DomainError, Forbidden, NotFound
 from servista.core.forms import style_fields
-from servista.core.idents import parse_id
 from servista.core.permissions import policy_for, restrict
 
 
@@ -100,15 +100,10 @@ class ObjectMixin(LoginRequiredMixin):
     def get_object(self):
         ident = str(self.kwargs["ident"])
         qs = self.get_queryset()
-        pk = parse_id(ident)
-        try:
-            if pk is not None:
-                return qs.get(pk=pk)
-            if self.lookup_field == "number":
-                return qs.get(number=ident.upper())
-        except qs.model.DoesNotExist:
-            pass
-        raise Http404(f"No {qs.model._meta.verbose_name} {ident}")
+        obj = lookup.find(qs, ident, fields=None if self.lookup_field == "number" else ())
+        if obj is None:
+            raise Http404(f"No {qs.model._meta.verbose_name} {ident}")
+        return obj
 
     def require(self, action: str, obj=None):
         model = self.queryset.model
@@ -219,12 +214,19 @@ def field_rows(obj, names) -> list[tuple[str, object]]:
 
 
 class ObjectDetailView(ObjectMixin, View):
+    """An object's fields, its change history (for those the policy lets see
+    it) and the panels other apps register for its model."""
+
     template_name = "core/object_detail.html"
     detail_fields: tuple[str, ...] = ()
 
     def get_context(self, obj, **extra):
+        user = self.request.user
+        history = None
+        if policy_for(type(obj)).can(user, "view_history", obj):
+            history = [(entry, entry.changes) for entry in records.journal(obj)]
         return {"object": obj, "title": str(obj), "fields": field_rows(obj, self.detail_fields),
-                **extra}
+                "history": history, "panels": shell.panels_for(obj, user), **extra}
 
     def get(self, request, *args, **kwargs):
         obj = self.get_object()

@@ -1,37 +1,163 @@
 """Who may see and do what: one policy per model, used by the web UI, the API
 and the command line alike.
 
+A policy maps each action ("view", "create", "change", "resolve"...) to a
+predicate of the ``rules`` library: a yes/no question about the user and,
+when there is one, the object. Predicates combine with ``|``, ``&`` and
+``~``, so a policy says in one line who may do something::
+
+    @register
+    class IncidentPolicy(RecordPolicy):
+        model = Incident
+        requester_fields = ("caller",)
+        organization_field = "organization"
+        rules = {
+            **RecordPolicy.rules,
+            "promote_major": is_manager | has_capability("incidents.major_incident_manager"),
+            "manage_swarm": is_manager | (is_agent & is_person("major_incident_manager")),
+        }
+
+Three kinds of questions:
+
+* the role, one linear rank (requester < agent < manager < admin):
+  ``is_requester``, ``is_agent``, ``is_manager``, ``is_admin``;
+* capabilities beyond the role, given to support groups (a change advisory
+  board, approvers, problem managers, knowledge authors...): a practice
+  declares one with ``register_capability`` and asks ``has_capability(name)``;
+  an administrator gives it to a group, whose active members then have it;
+* the record itself, through fields the policy names explicitly (nothing is
+  guessed from field names): ``is_person("caller")`` (the user is the one
+  the field names), ``is_member_of("owner_group")`` (the user belongs to
+  the group the field names).
+
+The user model answers ``has_role(role)``, ``has_capability(name)`` and
+``support_group_ids()``; core relies on nothing else of it.
+
 ``restrict(queryset, user)`` narrows a queryset to what the user may see;
 ``policy_for(model).require(user, action, obj)`` raises Forbidden when the
 user may see the record but not perform the action.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Q
+from rules import Predicate, predicate
 
 from servista.core.exceptions import Forbidden
 
-_registry: dict = {}
+# --- predicates --------------------------------------------------------------
+
+
+@predicate
+def is_signed_in(user) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def has_role(role: str) -> Predicate:
+    """The user's role is ``role`` or above it."""
+
+    def check(user) -> bool:
+        return is_signed_in(user) and user.has_role(role)
+
+    return Predicate(check, name=f"is_{role}")
+
+
+is_requester = has_role("requester")
+is_agent = has_role("agent")
+is_manager = has_role("manager")
+is_admin = has_role("admin")
+
+
+def has_capability(name: str) -> Predicate:
+    """The user has the capability through a group (or is a superuser)."""
+    capability(name)  # a typo in a policy fails at start-up, not silently
+
+    def check(user) -> bool:
+        return is_signed_in(user) and user.has_capability(name)
+
+    return Predicate(check, name=f"has_capability:{name}")
+
+
+def is_person(field: str) -> Predicate:
+    """The object's ``field`` (a foreign key to a person) is the user."""
+
+    def check(user, obj=None) -> bool:
+        return obj is not None and is_signed_in(user) \
+            and getattr(obj, f"{field}_id", None) == user.pk
+
+    return Predicate(check, name=f"is_{field}")
+
+
+def is_member_of(field: str) -> Predicate:
+    """The user belongs to the group the object's ``field`` names."""
+
+    def check(user, obj=None) -> bool:
+        if obj is None or not is_signed_in(user):
+            return False
+        group_id = getattr(obj, f"{field}_id", None)
+        return group_id is not None and group_id in user.support_group_ids()
+
+    return Predicate(check, name=f"member_of_{field}")
+
+
+never = Predicate(lambda user: False, name="never")
+
+
+# --- capabilities ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Capability:
+    name: str          # "changes.cab_member": the app's label, a dot, the capability
+    label: str         # "Change advisory board member"
+    description: str = ""
+
+
+_capabilities: dict[str, Capability] = {}
+
+
+def register_capability(name: str, label: str, description: str = "") -> Capability:
+    """Declare a capability that groups can be given (from an app's
+    ``policies.py``). Registering the same name twice keeps the first."""
+    return _capabilities.setdefault(name, Capability(name, label, description))
+
+
+def capability(name: str) -> Capability:
+    try:
+        return _capabilities[name]
+    except KeyError:
+        raise LookupError(f"No capability '{name}' is registered.") from None
+
+
+def capabilities() -> list[Capability]:
+    return sorted(_capabilities.values(), key=lambda c: c.label)
+
+
+# --- policies ------------------------------------------------------------------------
 
 
 class Policy:
-    """Default: any signed-in user reads, agents change, admins create."""
+    """Default: any signed-in user reads, administrators change."""
 
     model = None
-    # action -> minimum role; see accounts.choices.Role
-    roles = {"view": "requester", "create": "admin", "change": "admin", "delete": "admin"}
+    rules: dict[str, Predicate] = {
+        "view": is_requester,
+        "create": is_admin,
+        "change": is_admin,
+        "delete": is_admin,
+        "view_history": is_agent,
+    }
 
     def scope(self, user, queryset):
-        if user is None or not user.is_authenticated or not user.is_active:
-            return queryset.none()
-        if not user.has_role(self.roles.get("view", "requester")):
+        if not self.can(user, "view"):
             return queryset.none()
         return queryset
 
     def can(self, user, action: str, obj=None) -> bool:
-        if user is None or not user.is_authenticated:
+        rule = self.rules.get(action)
+        if rule is None or not is_signed_in(user):
             return False
-        role = self.roles.get(action)
-        return role is not None and user.has_role(role)
+        return rule.test(user, obj)
 
     def require(self, user, action: str, obj=None) -> None:
         if not self.can(user, action, obj):
@@ -41,40 +167,40 @@ class Policy:
 
 
 class RecordPolicy(Policy):
-    """Work records: a requester sees the records of their own organization
-    (or, without one, those they opened or are the caller of), and may log
-    and comment; the support staff see all and work on them."""
+    """Work records: a requester sees the records they opened, those naming
+    them in one of ``requester_fields`` and those of their organization
+    (``organization_field``), and may log and comment; the support staff see
+    all and work on them. Each practice declares its fields."""
 
-    roles = {
-        "view": "requester",
-        "create": "requester",
-        "comment": "requester",
-        "change": "agent",
-        "work_note": "agent",
-        "assign": "agent",
-        "manage": "manager",
+    rules = {
+        **Policy.rules,
+        "create": is_requester,
+        "comment": is_requester,
+        "change": is_agent,
+        "work_note": is_agent,
+        "assign": is_agent,
+        "override_priority": is_manager,
+        "manage": is_manager,
     }
-    # Field on the model naming the customer organization, and the person
-    # the record is for.
-    organization_field = "organization"
-    requester_field = "caller"
+    requester_fields: tuple[str, ...] = ()
+    organization_field: str | None = None
 
     def requester_filter(self, user) -> Q:
-        names = {f.name for f in self.model._meta.get_fields()}
         q = Q(opened_by=user)
-        if self.requester_field in names:
-            q |= Q(**{self.requester_field: user})
-        if user.organization_id and self.organization_field in names:
+        for name in self.requester_fields:
+            q |= Q(**{name: user})
+        if self.organization_field and user.organization_id:
             q |= Q(**{self.organization_field: user.organization_id})
         return q
 
     def scope(self, user, queryset):
         queryset = super().scope(user, queryset)
-        if user is None or not user.is_authenticated:
-            return queryset
-        if user.is_agent:
+        if not is_signed_in(user) or user.has_role("agent"):
             return queryset
         return queryset.filter(self.requester_filter(user))
+
+
+_registry: dict = {}
 
 
 def register(policy_cls):

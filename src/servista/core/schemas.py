@@ -102,6 +102,15 @@ WholeNumber = BeforeValidator(_whole_number)
 RefIn = StrictInt | StrictStr
 
 
+def members(obj, name: str) -> list:
+    """The objects of a many-to-many field for an answer: those the service
+    that created ``obj`` just set (no query), else its (prefetched) rows."""
+    initial = getattr(obj, "initial_relations", None)
+    if initial is not None and name in initial:
+        return initial[name]
+    return list(getattr(obj, name).all())
+
+
 class Ref(Schema):
     """A related object: its id and how it reads."""
 
@@ -170,13 +179,15 @@ class JournalEntryIn(InputSchema):
 
 
 class LinkIn(InputSchema):
-    target: str
-    kind: str = "relates_to"
+    target: str = Field(..., description="The number of the record to link to")
+    kind: str = Field("relates_to", description="A registered link kind: relates_to, "
+                                                "duplicate_of, caused_by, resolved_by...")
 
 
 class LinkOut(Schema):
     id: int
     kind: str
+    label: str = Field(..., description="The kind as it reads from this record")
     direction: str
     other: str
     other_display: str
@@ -186,3 +197,8 @@ class LinkOut(Schema):
 class ReasonIn(InputSchema):
     reason: str = ""
     version: StrictInt | None = None
+
+
+class BulkOut(Schema):
+    done: list[str]
+    failed: dict[str, str]

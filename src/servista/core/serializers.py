@@ -81,6 +81,8 @@ class Dumper:
         for name, resolver, nested, many in self.fields:
             value = resolver(obj) if resolver is not None else getattr(obj, name)
             if nested is not None and value is not None:
+                if many and hasattr(value, "all"):  # a related manager: its (prefetched) rows
+                    value = value.all()
                 value = [nested(item) for item in value] if many else nested(value)
             elif isinstance(value, datetime.datetime | datetime.date):
                 value = value.isoformat()

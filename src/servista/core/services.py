@@ -9,18 +9,32 @@ import datetime
 import decimal
 import uuid
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from servista.core import clock, context
+from servista.core import clock, context, links
 from servista.core.exceptions import NotFound, StaleVersion, ValidationFailed
 from servista.core.models import JournalEntry, Link
 from servista.core.models.journal import JournalKind
-from servista.core.models.links import LinkKind
 from servista.core.numbering import next_number
 from servista.core.registry import model_for_number
+
+SYSTEM_USERNAME = "servista-system"  # the account background jobs act as
+
+
+def system_user():
+    """The account that background jobs and automations act as."""
+    user, created = get_user_model().objects.get_or_create(
+        username=SYSTEM_USERNAME,
+        defaults={"first_name": "Servista", "last_name": "automation", "role": "admin"},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
 
 # --- values for the journal ---------------------------------------------
 
@@ -98,9 +112,9 @@ def _clean(record, exclude_relations=True):
 
 
 @transaction.atomic(savepoint=False)  # always inside the calling service's transaction
-def create_record(record, actor, *, body: str = ""):
-    """Number, validate and insert a new work record, and journal its initial
-    values."""
+def create_record(record, actor, *, body: str = "", relations: dict | None = None):
+    """Number, validate and insert a new work record, set its many-to-many
+    ``relations`` ({field: objects}), and journal its initial values."""
     now = clock.now()
     if record.opened_by_id is None:
         record.opened_by = actor
@@ -122,6 +136,11 @@ def create_record(record, actor, *, body: str = ""):
         if value == 0 and not field.choices:
             continue  # counters start at zero: nothing to tell
         changes[field.name] = _change(record, field, None, value)
+    for name, objs in (relations or {}).items():
+        if objs:
+            getattr(record, name).set(objs)
+            changes[name] = {"old": [], "new": [o.pk for o in objs], "old_display": "",
+                             "new_display": ", ".join(str(o) for o in objs)}
     _write(record, actor, JournalKind.CHANGE, body=body or "Created", changes=changes)
     return record
 
@@ -255,9 +274,10 @@ def find_record(number: str):
 
 
 @transaction.atomic
-def link(source, target, actor, kind: str = LinkKind.RELATES_TO) -> Link:
-    if kind not in LinkKind.labels:
-        raise ValidationFailed.field("kind", f"Unknown link kind '{kind}'.")
+def link(source, target, actor, kind: str = links.RELATES_TO) -> Link:
+    if links.kind(kind) is None:
+        known = ", ".join(k.value for k in links.kinds())
+        raise ValidationFailed.field("kind", f"Unknown link kind '{kind}'; use one of {known}.")
     if type(source) is type(target) and source.pk == target.pk:
         raise ValidationFailed.field("target", "A record cannot be linked to itself.")
     source_type = ContentType.objects.get_for_model(source)
@@ -270,9 +290,9 @@ def link(source, target, actor, kind: str = LinkKind.RELATES_TO) -> Link:
     if not created:
         raise ValidationFailed.field(
             "target", f"{source} already {obj.get_kind_display()} {target}.")
-    label = LinkKind.label(kind)
-    _write(source, actor, JournalKind.CHANGE, body=f"Linked: {label} {target}")
-    _write(target, actor, JournalKind.CHANGE, body=f"Linked: {source} {label} this record")
+    _write(source, actor, JournalKind.CHANGE, body=f"Linked: {links.label(kind)} {target}")
+    _write(target, actor, JournalKind.CHANGE,
+           body=f"Linked: {links.label(kind, 'incoming')} {source}")
     return obj
 
 
@@ -295,7 +315,8 @@ def links_of(record) -> list[dict]:
         for obj in model.objects.filter(pk__in=ids):
             resolved[(type_id, obj.pk)] = obj
     return [
-        {"link": link_obj, "direction": direction, "other": resolved.get((type_id, obj_id))}
+        {"link": link_obj, "direction": direction, "other": resolved.get((type_id, obj_id)),
+         "label": links.label(link_obj.kind, direction)}
         for link_obj, direction, type_id, obj_id in rows
     ]
 

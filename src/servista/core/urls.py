@@ -7,5 +7,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("people/search", views.people_search, name="people_search"),
+    path("search/", views.global_search, name="search"),
+    path("priority-preview", views.priority_preview, name="priority_preview"),
 ]

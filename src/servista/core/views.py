@@ -1,11 +1,18 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect
-from django.utils.html import format_html
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from servista.core import search, shell
+from servista.core.exceptions import DomainError
+from servista.core.idents import split_number
+from servista.core.permissions import is_agent, restrict
+from servista.core.priority import compute_priority
+from servista.core.registry import model_for_number
+from servista.core.templatetags.servista import priority_badge
 
 
 @require_GET
@@ -23,33 +30,64 @@ def healthz(request):
 
 @login_required
 def home(request):
-    """Requesters land in the self-service portal, support staff in their
-    workspace."""
-    if request.user.is_agent:
-        return redirect("incidents:queue", "mine")
-    return redirect("portal:home")
+    """Where a user lands: the first home page the apps registered that fits
+    them (the agent's workspace, the requester's portal...)."""
+    url = shell.home_url(request.user)
+    if url is None:
+        return render(request, "core/home.html", {"title": "Servista"})
+    return redirect(url)
+
+
+SEARCH_PER_SOURCE = 10
 
 
 @login_required
 @require_GET
-def people_search(request):
-    """Type-ahead for person fields: ``<option>`` elements for a datalist.
-    ``scope=agents`` limits to support staff. Requesters get nothing."""
-    from servista.accounts.models import User
-
+def global_search(request):
+    """The search box: a record number opens that record; other words are
+    searched in every source the user may use, a few results each, with a
+    link to the whole list."""
     query = request.GET.get("q", "").strip()
-    if not request.user.is_agent or len(query) < 2:
+    sources = shell.search_sources(request.user)
+    parts = split_number(query)
+    if parts is not None:
+        model = model_for_number(query)
+        if model is not None:
+            record = restrict(model._default_manager.all(), request.user) \
+                .filter(number=query.upper()).first()
+            if record is not None:
+                url = record.get_absolute_url() if is_agent(request.user) \
+                    else shell.requester_url(record)
+                if url:
+                    return redirect(url)
+    results = []
+    if query:
+        for source in sources:
+            rows = restrict(source.model._default_manager.all(), request.user)
+            if search.is_searchable(source.model):
+                rows = rows.filter(search.matches(source.model, query, using=rows.db))
+            else:
+                rows = rows.none()
+            found = list(rows.order_by("-pk")[:SEARCH_PER_SOURCE + 1])
+            results.append({
+                "source": source, "rows": found[:SEARCH_PER_SOURCE],
+                "more": len(found) > SEARCH_PER_SOURCE,
+                "all_url": f"{reverse(source.list_url)}?{request.GET.urlencode()}",
+            })
+    return render(request, "core/search.html", {
+        "title": f"Search: {query}" if query else "Search", "query": query,
+        "results": results, "sources": sources,
+    })
+
+
+def priority_preview(request):
+    """The priority the matrix gives for the impact and urgency on a form."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    try:
+        impact = int(request.GET.get("impact", 2))
+        urgency = int(request.GET.get("urgency", 2))
+        priority = compute_priority(impact, urgency)
+    except (ValueError, DomainError):
         return HttpResponse("")
-    people = User.objects.filter(is_active=True).filter(
-        Q(username__icontains=query) | Q(first_name__icontains=query)
-        | Q(last_name__icontains=query) | Q(email__icontains=query)
-    ).exclude(username="servista-system")
-    if request.GET.get("scope") == "agents":
-        people = people.filter(role__in=("agent", "manager", "admin"))
-    people = people.select_related("organization").order_by("last_name", "first_name")[:15]
-    html = "".join(
-        format_html('<option value="{}">{}{}</option>', p.username, p.get_full_name() or p.username,
-                    f" · {p.organization}" if p.organization_id else "")
-        for p in people
-    )
-    return HttpResponse(html)
+    return HttpResponse(priority_badge(priority))

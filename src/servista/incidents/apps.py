@@ -7,4 +7,10 @@ class IncidentsConfig(AppConfig):
     verbose_name = "Incident management"
 
     def ready(self):
-        from . import policies, search  # noqa: F401  (register the policy and the search)
+        from servista.core import lookup
+
+        # The policy, the search index, and what the page frame shows.
+        from . import policies, search, shell  # noqa: F401
+        from .models import Category
+
+        lookup.register(Category, ("name",))

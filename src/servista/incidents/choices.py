@@ -28,6 +28,7 @@ class IncidentState(ChoiceSet):
     }
 
     OPEN = (NEW, IN_PROGRESS, ON_HOLD)
+    WORKING = IN_PROGRESS  # where an assignee puts a new incident
     ACTIVE = (NEW, IN_PROGRESS, ON_HOLD, RESOLVED)
 
 

@@ -1,5 +1,6 @@
 """Forms of the agent workspace and the self-service portal. They only
-collect and type the input; the rules are in services.py."""
+collect and type the input; the rules are in services.py. The forms every
+record shares (comments, reasons, assignment, the bulk bar) are the kit's."""
 
 from django import forms
 from django.urls import reverse
@@ -9,23 +10,28 @@ from servista.catalog.choices import ServiceStatus
 from servista.catalog.models import Service
 from servista.cmdb.choices import CIStatus
 from servista.cmdb.models import ConfigurationItem
+from servista.core import lookup
 from servista.core.choices import Impact, Priority, Urgency
 from servista.core.forms import PersonField, ServistaForm
 from servista.core.idents import parse_id
+from servista.core.records.forms import (
+    BLANK,
+    AssignForm,
+    BulkForm,
+    CommentForm,
+    ReasonForm,
+    RecordForm,
+    RefChoiceField,
+    RequiredReasonForm,
+    agents,
+    grouped_assignees,
+    shown_required,
+)
 
 from .choices import Channel, HoldReason, IncidentState, ResolutionCode
 from .models import Category, Incident
-from .services import SYSTEM_USERNAME
 
-BLANK = [("", "—")]
-AGENT_ROLES = ("agent", "manager", "admin")
-
-
-def agents():
-    """Active support staff, by name (the account background jobs act as is
-    not a person to pick)."""
-    return (User.objects.filter(is_active=True, role__in=AGENT_ROLES)
-            .exclude(username=SYSTEM_USERNAME).order_by("first_name", "last_name", "username"))
+__all__ = ["AssignForm", "CommentForm", "ReasonForm", "RequiredReasonForm"]
 
 
 def grouped_subcategories(category=None):
@@ -45,14 +51,6 @@ def top_categories():
     return Category.objects.filter(parent=None, active=True).order_by("name")
 
 
-def shown_required(field):
-    """Mark a field as required in the form (asterisk, aria-required) while
-    the service, not the form, checks it and says why."""
-    field.shown_required = True
-    field.widget.attrs["aria-required"] = "true"
-    return field
-
-
 def link_subcategories(form):
     """The category select reloads the subcategory options (HTMX), and a
     bound or initial category limits the subcategories to its own."""
@@ -69,32 +67,12 @@ def link_subcategories(form):
     form.fields["subcategory"].choices = grouped_subcategories(category)
 
 
-def grouped_assignees():
-    """Agents listed under each of their groups."""
-    rows = Group.members.through.objects.filter(
-        group__active=True, user__is_active=True, user__role__in=AGENT_ROLES
-    ).select_related("group", "user").order_by("group__name", "user__last_name")
-    groups: dict[str, list] = {}
-    for row in rows:
-        groups.setdefault(row.group.name, []).append((str(row.user.pk), str(row.user)))
-    return BLANK + list(groups.items())
+def in_operation_services():
+    return Service.objects.exclude(status=ServiceStatus.RETIRED)
 
 
-class RefChoiceField(forms.TypedChoiceField):
-    """A select of ids (possibly in option groups) that cleans to an object."""
-
-    def __init__(self, *args, model=None, **kwargs):
-        self.model = model
-        super().__init__(*args, coerce=self.to_object, empty_value=None, **kwargs)
-
-    def to_object(self, value):
-        obj = self.model._default_manager.filter(pk=value).first()
-        if obj is None:
-            raise forms.ValidationError("Select a valid choice.")
-        return obj
-
-    def prepare_value(self, value):
-        return str(value.pk) if hasattr(value, "pk") else value
+def cis_in_use():
+    return ConfigurationItem.objects.exclude(status=CIStatus.RETIRED)
 
 
 class IncidentForm(ServistaForm):
@@ -107,11 +85,15 @@ class IncidentForm(ServistaForm):
         attrs={"rows": 5, "col": "col-12"}))
     category = forms.ModelChoiceField(top_categories(), required=False)
     subcategory = RefChoiceField(model=Category, required=False)
-    service = forms.ModelChoiceField(Service.objects.exclude(status=ServiceStatus.RETIRED),
-                                     required=False)
-    configuration_item = forms.ModelChoiceField(
-        ConfigurationItem.objects.exclude(status=CIStatus.RETIRED), required=False,
-        label="Configuration item")
+    service = forms.ModelChoiceField(in_operation_services(), required=False)
+    configuration_item = forms.ModelChoiceField(cis_in_use(), required=False,
+                                                label="Configuration item")
+    affected_services = forms.ModelMultipleChoiceField(
+        in_operation_services(), required=False, label="Also affects services",
+        widget=forms.SelectMultiple(attrs={"size": 4}))
+    affected_cis = forms.ModelMultipleChoiceField(
+        cis_in_use(), required=False, label="Also affects configuration items",
+        widget=forms.SelectMultiple(attrs={"size": 4}))
     impact = forms.TypedChoiceField(choices=Impact.choices, coerce=int, initial=2)
     urgency = forms.TypedChoiceField(choices=Urgency.choices, coerce=int, initial=2)
     channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.PHONE)
@@ -121,23 +103,25 @@ class IncidentForm(ServistaForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     FIELDS = ("caller", "short_description", "description", "category", "subcategory",
-              "service", "configuration_item", "impact", "urgency", "channel",
-              "assignment_group", "assigned_to")
+              "service", "configuration_item", "affected_services", "affected_cis", "impact",
+              "urgency", "channel", "assignment_group", "assigned_to")
+    MANY = ("affected_services", "affected_cis")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].choices = grouped_assignees()
+        self.fields["assigned_to"].choices = grouped_assignees(Incident)
         for name in ("impact", "urgency"):
             # innerHTML: the form's hx-swap (outerHTML) would replace the
             # preview element itself, and the next change would find no target.
             self.fields[name].widget.attrs.update({
-                "hx-get": "/incidents/priority-preview", "hx-target": "#priority-preview",
+                "hx-get": reverse("priority_preview"), "hx-target": "#priority-preview",
                 "hx-swap": "innerHTML", "hx-include": "[name=impact],[name=urgency]",
                 "hx-trigger": "change",
             })
         if self.instance is not None and not self.is_bound:
             for name in self.FIELDS:
-                self.initial[name] = getattr(self.instance, name)
+                value = getattr(self.instance, name)
+                self.initial[name] = list(value.all()) if name in self.MANY else value
             self.initial["version"] = self.instance.version
         link_subcategories(self)
 
@@ -180,35 +164,7 @@ class ReportForm(ServistaForm):
         link_subcategories(self)
 
 
-class CommentForm(ServistaForm):
-    body = forms.CharField(label="Comment", widget=forms.Textarea(
-        attrs={"rows": 3, "col": "col-12", "data-shortcut-focus": "c",
-               "placeholder": "Write a comment… (Markdown)"}))
-    kind = forms.ChoiceField(choices=[("comment", "Comment (visible to the caller)"),
-                                      ("work_note", "Work note (support staff only)")],
-                             initial="comment", widget=forms.RadioSelect)
-
-    def __init__(self, *args, **kwargs):
-        # Its own ids: the incident page also holds an action dialog whose
-        # fields (the escalation's "kind") would otherwise share them, and a
-        # click on a dialog's label would tick the comment form's radio.
-        kwargs.setdefault("auto_id", "comment_%s")
-        super().__init__(*args, **kwargs)
-
-
-# --- action forms (one per operation of the detail page) ---------------------------
-
-
-class ReasonForm(ServistaForm):
-    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2,
-                                                                          "col": "col-12"}))
-
-
-class RequiredReasonForm(ServistaForm):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "col": "col-12"}))
-
-
-class ResolveForm(ServistaForm):
+class ResolveForm(RecordForm):
     # Required by the resolution rules (services.py), which say so on the form.
     resolution_code = shown_required(
         forms.ChoiceField(choices=BLANK + ResolutionCode.choices, required=False))
@@ -217,26 +173,14 @@ class ResolveForm(ServistaForm):
                                                        "(visible to the caller)."))
 
 
-class HoldForm(ServistaForm):
+class HoldForm(RecordForm):
     hold_reason = shown_required(forms.ChoiceField(choices=BLANK + HoldReason.choices,
                                                    required=False, label="Waiting for"))
     reason = forms.CharField(required=False, label="Note",
                              widget=forms.Textarea(attrs={"rows": 2, "col": "col-12"}))
 
 
-class AssignForm(ServistaForm):
-    assignment_group = forms.ModelChoiceField(Group.objects.filter(active=True), required=False)
-    assigned_to = RefChoiceField(model=User, required=False, label="Assigned to")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].choices = grouped_assignees()
-        if self.instance is not None and not self.is_bound:
-            self.initial.update(assignment_group=self.instance.assignment_group_id,
-                                assigned_to=self.instance.assigned_to_id)
-
-
-class EscalateForm(ServistaForm):
+class EscalateForm(RecordForm):
     kind = forms.ChoiceField(choices=[
         ("functional", "Functional: pass to a group with more expertise"),
         ("hierarchical", "Hierarchical: inform management"),
@@ -246,13 +190,13 @@ class EscalateForm(ServistaForm):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "col": "col-12"}))
 
 
-class PriorityForm(ServistaForm):
+class PriorityForm(RecordForm):
     priority = forms.TypedChoiceField(choices=[("", "Back to the matrix")] + Priority.choices,
                                       coerce=int, empty_value=None, required=False)
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "col": "col-12"}))
 
 
-class MajorForm(ServistaForm):
+class MajorForm(RecordForm):
     manager = forms.ModelChoiceField(agents(), label="Major-incident manager")
     swarm = forms.ModelMultipleChoiceField(agents(), required=False,
                                            help_text="Agents who swarm on it",
@@ -261,7 +205,7 @@ class MajorForm(ServistaForm):
                                                                           "col": "col-12"}))
 
 
-class SwarmForm(ServistaForm):
+class SwarmForm(RecordForm):
     swarm = forms.ModelMultipleChoiceField(agents(), required=False,
                                            help_text="Agents who swarm on the major incident",
                                            widget=forms.SelectMultiple(attrs={"size": 10}))
@@ -271,8 +215,11 @@ class SwarmForm(ServistaForm):
         if self.instance is not None and not self.is_bound:
             self.initial["swarm"] = list(self.instance.swarm.values_list("pk", flat=True))
 
+    def action_data(self):
+        return {"members": self.cleaned_data["swarm"]}
 
-class ParentForm(ServistaForm):
+
+class ParentForm(RecordForm):
     parent = forms.CharField(required=False, label="Parent incident number",
                              help_text="Empty to detach from the parent")
 
@@ -280,25 +227,20 @@ class ParentForm(ServistaForm):
         number = self.cleaned_data["parent"].strip().upper()
         if not number:
             return None
-        parent = Incident.objects.filter(number=number).first()
+        parent = lookup.find(Incident.objects.all(), number, fields=("number",))
         if parent is None:
             raise forms.ValidationError(f"No incident {number}.")
         return parent
 
 
-class BulkForm(ServistaForm):
-    selection = forms.MultipleChoiceField(required=True, error_messages={
-        "required": "Select at least one incident."})
-    action = forms.ChoiceField(choices=[("take", "Assign to me"), ("assign", "Assign"),
-                                        ("state", "Change state")])
-    assignment_group = forms.ModelChoiceField(Group.objects.filter(active=True), required=False)
-    state = forms.ChoiceField(choices=BLANK + IncidentState.choices, required=False)
-    hold_reason = forms.ChoiceField(choices=BLANK + HoldReason.choices, required=False)
-    resolution_code = forms.ChoiceField(choices=BLANK + ResolutionCode.choices, required=False)
-    resolution_notes = forms.CharField(required=False)
-    reason = forms.CharField(required=False)
+class IncidentBulkForm(BulkForm):
+    model = Incident
+    state_fields = {IncidentState.ON_HOLD: ("hold_reason",),
+                    IncidentState.RESOLVED: ("resolution_code", "resolution_notes")}
+    reason_required_for = (IncidentState.CANCELLED,)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.is_bound:
-            self.fields["selection"].choices = [(n, n) for n in self.data.getlist("selection")]
+    hold_reason = forms.ChoiceField(choices=BLANK + HoldReason.choices, required=False,
+                                    label="Waiting for")
+    resolution_code = forms.ChoiceField(choices=BLANK + ResolutionCode.choices, required=False,
+                                        label="Resolution code")
+    resolution_notes = forms.CharField(required=False, label="Resolution notes")

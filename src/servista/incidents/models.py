@@ -59,7 +59,6 @@ class Incident(WorkRecord):
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
-    priority_overridden = models.BooleanField(default=False)
     escalated = models.BooleanField(default=False)
     reassignment_count = models.PositiveIntegerField(default=0)
     reopen_count = models.PositiveIntegerField(default=0)

@@ -1,37 +1,47 @@
-from servista.core.permissions import Policy, RecordPolicy, register
+from servista.core.permissions import (
+    Policy,
+    RecordPolicy,
+    has_capability,
+    is_admin,
+    is_agent,
+    is_manager,
+    is_person,
+    register,
+    register_capability,
+)
 
 from .models import Category, Incident
+
+MAJOR_INCIDENT_MANAGER = register_capability(
+    "incidents.major_incident_manager", "Major incident manager",
+    "Declares major incidents, leads them and stands them down, besides the managers.").name
 
 
 @register
 class IncidentPolicy(RecordPolicy):
-    """Requesters see their organization's incidents, log their own and
-    comment; the caller may also confirm a resolution or reopen. Agents work
-    incidents; managers override priority and run major incidents."""
+    """Requesters see the incidents they are the caller of and their
+    organization's, log their own and comment; the caller also confirms a
+    resolution (close) or rejects it (reopen). Agents work incidents;
+    managers override priorities; managers and the major incident managers
+    run major incidents, and the manager named on one runs its swarm."""
 
     model = Incident
-    roles = {
-        **RecordPolicy.roles,
-        "override_priority": "manager",
-        "promote_major": "manager",
-        "escalate": "agent",
-        "stand_down_major": "manager",
-        "clear_escalation": "manager",
+    requester_fields = ("caller",)
+    organization_field = "organization"
+    runs_majors = is_manager | has_capability(MAJOR_INCIDENT_MANAGER)
+    rules = {
+        **RecordPolicy.rules,
+        "escalate": is_agent,
+        "close": is_agent | is_person("caller"),
+        "reopen": is_agent | is_person("caller"),
+        "promote_major": runs_majors,
+        "stand_down_major": runs_majors,
+        "clear_escalation": is_manager,
+        "manage_swarm": is_manager | (is_agent & is_person("major_incident_manager")),
     }
-
-    def can(self, user, action, obj=None):
-        if action in ("close", "reopen") and obj is not None and user.is_authenticated:
-            # The caller confirms or rejects the resolution of their incident.
-            if obj.caller_id == user.pk:
-                return True
-            return user.is_agent
-        if action == "manage_swarm" and obj is not None and user.is_authenticated:
-            # A manager, or the major-incident manager running this one.
-            return user.is_manager or (user.is_agent and obj.major_incident_manager_id == user.pk)
-        return super().can(user, action, obj)
 
 
 @register
 class CategoryPolicy(Policy):
     model = Category
-    roles = {"view": "requester", "create": "admin", "change": "admin"}
+    rules = {**Policy.rules, "create": is_admin, "change": is_admin}

@@ -4,7 +4,15 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import StrictBool, StrictInt
 
-from servista.core.schemas import InputSchema, RecordRef, Ref, RefIn, UserRef, WholeNumber
+from servista.core.schemas import (
+    InputSchema,
+    RecordRef,
+    Ref,
+    RefIn,
+    UserRef,
+    WholeNumber,
+    members,
+)
 
 from .choices import Channel, HoldReason, IncidentState, ResolutionCode
 
@@ -37,6 +45,8 @@ class IncidentOut(Schema):
     subcategory: Ref | None
     service: Ref | None
     configuration_item: Ref | None
+    affected_services: list[Ref]
+    affected_cis: list[Ref]
     channel: str
     assignment_group: Ref | None
     assigned_to: UserRef | None
@@ -63,6 +73,14 @@ class IncidentOut(Schema):
         # Only a major incident has a swarm (services.promote_major, set_swarm).
         return list(obj.swarm.all()) if obj.is_major else []
 
+    @staticmethod
+    def resolve_affected_services(obj):
+        return members(obj, "affected_services")
+
+    @staticmethod
+    def resolve_affected_cis(obj):
+        return members(obj, "affected_cis")
+
 
 class IncidentIn(InputSchema):
     short_description: str = Field(..., min_length=1, max_length=200)
@@ -72,6 +90,8 @@ class IncidentIn(InputSchema):
     subcategory: RefIn | None = None
     service: RefIn | None = None
     configuration_item: RefIn | None = None
+    affected_services: list[RefIn] = []
+    affected_cis: list[RefIn] = []
     impact: Level = 2
     urgency: Level = 2
     assignment_group: RefIn | None = None
@@ -88,6 +108,8 @@ class IncidentPatch(InputSchema):
     subcategory: RefIn | None = None
     service: RefIn | None = None
     configuration_item: RefIn | None = None
+    affected_services: list[RefIn] = None
+    affected_cis: list[RefIn] = None
     impact: Level = None
     urgency: Level = None
     assignment_group: RefIn | None = None
@@ -161,11 +183,6 @@ class BulkIn(InputSchema):
     resolution_code: ResolutionOrEmpty = ""
     resolution_notes: str = ""
     reason: str = ""
-
-
-class BulkOut(Schema):
-    done: list[str]
-    failed: dict[str, str]
 
 
 class CategoryOut(Schema):

@@ -3,21 +3,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from servista.core import clock
-from servista.core.choices import ChoiceSet
-
-
-class LinkKind(ChoiceSet):
-    RELATES_TO = "relates_to"
-    CAUSED_BY = "caused_by"
-    DUPLICATE_OF = "duplicate_of"
-    RESOLVED_BY = "resolved_by"
-    CHOICES = [
-        (RELATES_TO, "relates to"),
-        (CAUSED_BY, "caused by"),
-        (DUPLICATE_OF, "duplicate of"),
-        (RESOLVED_BY, "resolved by"),
-    ]
+from servista.core import clock, links
 
 
 class Link(models.Model):
@@ -30,7 +16,9 @@ class Link(models.Model):
     target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     target_id = models.BigIntegerField()
     target = GenericForeignKey("target_type", "target_id")
-    kind = models.CharField(max_length=20, choices=LinkKind.choices, default=LinkKind.RELATES_TO)
+    # One of the kinds registered in ``core.links`` (not database choices: a
+    # practice adds its kinds without a migration of core).
+    kind = models.CharField(max_length=20, default=links.RELATES_TO)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -51,3 +39,6 @@ class Link(models.Model):
 
     def __str__(self):
         return f"{self.source} {self.get_kind_display()} {self.target}"
+
+    def get_kind_display(self, direction: str = "outgoing") -> str:
+        return links.label(self.kind, direction)

@@ -17,6 +17,10 @@ class WorkRecord(ValidatedModel):
       ``State``          a ChoiceSet with TRANSITIONS
       ``state``          the field, redeclared with ``State`` choices and default
       ``public_fields``  fields whose changes a requester may see in the journal
+
+    The state choice set may also declare ``OPEN`` (the states in which the
+    record takes work; default: every state that is not final) and
+    ``WORKING`` (the state an assignee puts a new record in).
     """
 
     number_prefix: str = ""
@@ -34,6 +38,7 @@ class WorkRecord(ValidatedModel):
     impact = models.PositiveSmallIntegerField(choices=Impact.choices, default=Impact.MEDIUM)
     urgency = models.PositiveSmallIntegerField(choices=Urgency.choices, default=Urgency.MEDIUM)
     priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.LOW)
+    priority_overridden = models.BooleanField(default=False)
     assignment_group = models.ForeignKey(
         "accounts.Group", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -53,6 +58,12 @@ class WorkRecord(ValidatedModel):
         "cmdb.ConfigurationItem", null=True, blank=True, on_delete=models.PROTECT,
         related_name="+", verbose_name="configuration item",
     )
+    # Besides the main service and CI: every service and CI the record affects.
+    affected_services = models.ManyToManyField(
+        "catalog.Service", blank=True, related_name="+", verbose_name="affected services")
+    affected_cis = models.ManyToManyField(
+        "cmdb.ConfigurationItem", blank=True, related_name="+",
+        verbose_name="affected configuration items")
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:

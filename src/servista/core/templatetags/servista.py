@@ -3,6 +3,7 @@
 import markdown as md
 import nh3
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -68,3 +69,22 @@ def query_replace(context, **kwargs) -> str:
 @register.filter
 def field_label(changes_key: str) -> str:
     return changes_key.replace("_", " ").capitalize()
+
+
+@register.filter
+def model_label(model) -> str:
+    """``incidents-incident``: a model as part of an element id."""
+    return f"{model._meta.app_label}-{model._meta.model_name}"
+
+
+@register.filter
+def model_name(obj) -> str:
+    """``incident`` for an Incident: prefixes the ids of a record's page."""
+    return obj._meta.model_name
+
+
+@register.simple_tag
+def record_url(record, name: str, *args) -> str:
+    """{% record_url record "edit" %}: a page of the record's app about it
+    (``<app>:<name>`` with the record's number, then ``args``)."""
+    return reverse(f"{record._meta.app_label}:{name}", args=[record.number, *args])

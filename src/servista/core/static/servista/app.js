@@ -175,7 +175,10 @@
       if (!wanted) { el.disabled = true; }
     });
     var reason = bar.querySelector("[data-bulk-reason]");
-    if (reason) { reason.placeholder = target === "cancelled" ? "Reason *" : "Reason"; }
+    if (reason) {
+      var needing = (reason.getAttribute("data-reason-required") || "").split(" ");
+      reason.placeholder = needing.indexOf(target) >= 0 ? "Reason *" : "Reason";
+    }
     var label = document.getElementById("bulk-count");
     if (label) { label.textContent = count ? count + " selected" : "Select rows to act on them"; }
   }
@@ -211,9 +214,9 @@
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event)) { return; }
     var key = event.key;
     if (pending === "g") {
+      // "g" then a letter: the navigation entry registered with that shortcut.
       pending = null;
-      var target = { w: "g w", i: "g i", p: "g p" }[key];
-      if (target) { event.preventDefault(); follow('[data-shortcut="' + target + '"]'); }
+      if (/^[a-z]$/.test(key)) { event.preventDefault(); follow('[data-shortcut="g ' + key + '"]'); }
       return;
     }
     switch (key) {
@@ -225,8 +228,8 @@
       }
       case "?": bootstrap.Modal.getOrCreateInstance(document.getElementById("shortcuts-help")).show(); break;
       case "n": {
-        // The page's own "new" button, else the new incident (agents) or the
-        // report form (requesters) named on <body>.
+        // The page's own "new" button, else the first entry of the user's
+        // "new" menu, named on <body>.
         var button = document.querySelector("[data-shortcut='n']");
         var url = button ? button.getAttribute("href") : document.body.getAttribute("data-new-url");
         if (url) { event.preventDefault(); window.location.href = url; }

@@ -1,15 +1,15 @@
 """Generic REST resources: a model's list, detail, create and update
-endpoints (``ModelAPI``), plus, for work records, the journal and links
-(``RecordAPI``). An app subclasses one, names its model, schemas and filter
-set, implements ``create``/``update`` by calling its services, and registers
-it on a router.
+endpoints and its change history (``ModelAPI``). An app subclasses it, names
+its model, schemas and filter set, and registers it on a router; work
+records use ``core.records.api.RecordAPI``, which adds the journal, links,
+actions and bulk.
 """
 
 from django.http import HttpResponse
-from ninja import Query, Router, Status
+from ninja import Query, Router
 from ninja.decorators import decorate_view
 
-from servista.core import search
+from servista.core import lookup, search
 from servista.core import services as records
 from servista.core.api import (
     ErrorOut,
@@ -19,19 +19,17 @@ from servista.core.api import (
     idempotent,
     paginate,
     refuse_unknown_params,
-    resolve_ref,
 )
-from servista.core.exceptions import ValidationFailed
 from servista.core.filtersets import query_schema
 from servista.core.permissions import policy_for
-from servista.core.schemas import JournalEntryIn, JournalEntryOut, LinkIn, LinkOut, Page
+from servista.core.schemas import JournalEntryOut, Page
 from servista.core.serializers import Dumper, json_response
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
           412: ErrorOut, 422: ErrorOut}
 
 
-def _errors(*codes):
+def errors(*codes):
     return dict.fromkeys(codes, ErrorOut)
 
 
@@ -53,7 +51,6 @@ class ModelAPI:
     create_schema = None
     update_schema = None
     filterset = None
-    number_field: str | None = None  # look-up by number as well as id
     tags: list[str] | None = None
     # Re-read a created object through get_queryset() before answering; off
     # when the create service leaves every related object the answer shows
@@ -64,22 +61,12 @@ class ModelAPI:
         return self.model._default_manager.all()
 
     def get_object(self, request, ident):
-        return get_object(request, self.get_queryset(request), ident,
-                          number_field=self.number_field)
+        return get_object(request, self.get_queryset(request), ident)
 
-    # {field: (model, look-up fields)}: references accepted by id or name.
-    ref_fields: dict = {}
-
-    def resolve(self, data: dict) -> dict:
-        out = dict(data)
-        for name, (model, lookups) in self.ref_fields.items():
-            if name not in out:
-                continue
-            if isinstance(out[name], list):
-                out[name] = [resolve_ref(model, v, name, lookups=lookups) for v in out[name]]
-            else:
-                out[name] = resolve_ref(model, out[name], name, lookups=lookups)
-        return out
+    def resolve(self, data: dict, extra: dict | None = None) -> dict:
+        """References in an input (by id, number or name) as objects: the
+        model's relation fields, and ``extra`` ({key: model})."""
+        return lookup.resolve_refs(self.model, data, extra=extra)
 
     def create(self, request, data: dict):
         """Reference data: policy check and model validation (core services).
@@ -124,7 +111,7 @@ class ModelAPI:
         known_params = {"limit", "offset", *(Filters.model_fields if Filters else ())}
 
         if Filters is not None:
-            @router.get("", response={200: Page[Out], **_errors(401, 422)},
+            @router.get("", response={200: Page[Out], **errors(401, 422)},
                         operation_id=f"list_{name}", summary=f"List {plural}")
             def list_objects(request, filters: Query[Filters], limit: int | None = None,
                              offset: int = 0):
@@ -137,7 +124,7 @@ class ModelAPI:
                 exact = search.EXACT_COUNT_LIMIT if params.get("q") else None
                 return resource.respond_page(paginate(qs, limit, offset, exact_up_to=exact))
         else:
-            @router.get("", response={200: Page[Out], **_errors(401, 422)},
+            @router.get("", response={200: Page[Out], **errors(401, 422)},
                         operation_id=f"list_{name}", summary=f"List {plural}")
             def list_objects(request, limit: int | None = None, offset: int = 0):
                 refuse_unknown_params(request, known_params)
@@ -145,7 +132,7 @@ class ModelAPI:
                                                       resource.get_queryset(request))
                 return resource.respond_page(paginate(qs, limit, offset))
 
-        @router.get("/{ident}", response={200: Out, **_errors(401, 404)},
+        @router.get("/{ident}", response={200: Out, **errors(401, 404)},
                     operation_id=f"get_{name}", summary=f"Get a {verbose}")
         def get_one(request, ident: str):
             return resource.respond(resource.get_object(request, ident))
@@ -153,7 +140,7 @@ class ModelAPI:
         if self.create_schema is not None:
             CreateIn = self.create_schema
 
-            @router.post("", response={201: Out, **_errors(401, 403, 404, 409, 422)},
+            @router.post("", response={201: Out, **errors(401, 403, 404, 409, 422)},
                          operation_id=f"create_{name}", summary=f"Create a {verbose}")
             @decorate_view(idempotent)
             def create_one(request, payload: CreateIn):
@@ -175,108 +162,28 @@ class ModelAPI:
                 obj = resource.update(request, obj, data, version)
                 return resource.respond(resource.reload(request, obj))
 
+        self.add_history_route(router)
 
-class RecordAPI(ModelAPI):
-    """Work records: number look-up, the activity stream and links."""
+    def history(self, request, obj) -> list[dict]:
+        """The object's change history (every change, with actor and origin)."""
+        policy_for(self.model).require(request.auth, "view_history", obj)
+        return [journal_out(entry, entry.changes) for entry in records.journal(obj)]
 
-    number_field = "number"
-
-    def add_entry(self, request, obj, kind: str, body: str):
-        """Add a comment or work note; apps route this through their services."""
-        raise NotImplementedError(f"{type(self).__name__} does not take journal entries")
-
-    def action(self, router: Router, path: str, schema, summary: str, *, name: str | None = None):
-        """Declare ``POST /{ident}/<path>`` taking ``schema``: the decorated
-        function ``(request, obj, data: dict, version) -> obj`` calls a
-        service; the answer is the record with its new ETag."""
-        resource = self
-        op = (name or path).replace("-", "_")
-        Out = self.out_schema
-
-        def decorator(func):
-            @router.post(f"/{{ident}}/{path}", response={200: Out, **ERRORS},
-                         operation_id=f"{op}_{self.name.replace('-', '_')}", summary=summary)
-            @decorate_view(idempotent)
-            def endpoint(request, ident: str, payload: schema):
-                obj = resource.get_object(request, ident)
-                data = payload.model_dump(exclude_unset=True)
-                version = expected_version(request, data.pop("version", None))
-                obj = func(request, obj, data, version)
-                return resource.respond(resource.reload(request, obj))
-
-            endpoint.__name__ = f"{op}_endpoint"
-            return func
-
-        return decorator
-
-    def add_routes(self, router: Router) -> None:
-        super().add_routes(router)
+    def add_history_route(self, router: Router) -> None:
         resource = self
         name = self.name.replace("-", "_")
 
-        @router.get("/{ident}/journal", response={200: list[JournalEntryOut], **_errors(401, 404)},
+        @router.get("/{ident}/journal",
+                    response={200: list[JournalEntryOut], **errors(401, 403, 404)},
                     operation_id=f"journal_{name}",
-                    summary="Activity stream (comments, work notes, field changes)")
-        def journal(request, ident: str):
-            obj = resource.get_object(request, ident)
-            return [
-                {
-                    "id": entry.pk, "kind": entry.kind, "body": entry.body, "changes": changes,
-                    "actor": entry.actor, "created_at": entry.created_at,
-                    "origin": entry.origin, "correlation_id": entry.correlation_id,
-                }
-                for entry, changes in records.visible_journal(obj, request.auth)
-            ]
-
-        @router.post("/{ident}/comments", response={201: JournalEntryOut, **ERRORS},
-                     operation_id=f"comment_{name}",
-                     summary="Add a comment (public) or work note (private to staff)")
-        @decorate_view(idempotent)
-        def add_comment(request, ident: str, payload: JournalEntryIn):
-            obj = resource.get_object(request, ident)
-            try:
-                entry = resource.add_entry(request, obj, payload.kind, payload.body)
-            except ValidationFailed as exc:
-                # The journal names the entry ("comment", "work_note"); the
-                # client sent its text as "body".
-                exc.errors = {("body" if key in ("comment", "work_note") else key): messages
-                              for key, messages in exc.errors.items()}
-                raise
-            return Status(201, entry)
-
-        @router.get("/{ident}/links", response={200: list[LinkOut], **_errors(401, 404)},
-                    operation_id=f"links_{name}", summary="Linked records")
-        def list_links(request, ident: str):
-            obj = resource.get_object(request, ident)
-            return [_link_out(row) for row in records.links_of(obj)
-                    if row["other"] is not None and _visible(request.auth, row["other"])]
-
-        @router.post("/{ident}/links", response={201: LinkOut, **ERRORS},
-                     operation_id=f"link_{name}", summary="Link this record to another")
-        @decorate_view(idempotent)
-        def add_link(request, ident: str, payload: LinkIn):
-            obj = resource.get_object(request, ident)
-            policy_for(type(obj)).require(request.auth, "change", obj)
-            target = records.find_record(payload.target)
-            if not _visible(request.auth, target):
-                raise ValidationFailed.field("target", f"Record {payload.target} does not exist.")
-            link = records.link(obj, target, request.auth, payload.kind)
-            return Status(201, _link_out({"link": link, "direction": "outgoing",
-                                          "other": target}))
+                    summary="History: every change, with who made it, when and how")
+        def history(request, ident: str):
+            return resource.history(request, resource.get_object(request, ident))
 
 
-def _visible(user, record) -> bool:
-    model = type(record)
-    return policy_for(model).scope(user, model._default_manager.filter(pk=record.pk)).exists()
-
-
-def _link_out(row) -> dict:
-    other = row["other"]
+def journal_out(entry, changes) -> dict:
     return {
-        "id": row["link"].pk,
-        "kind": row["link"].kind,
-        "direction": row["direction"],
-        "other": getattr(other, "number", str(other.pk)),
-        "other_display": str(getattr(other, "short_description", other)),
-        "created_at": row["link"].created_at,
+        "id": entry.pk, "kind": entry.kind, "body": entry.body, "changes": changes,
+        "actor": entry.actor, "created_at": entry.created_at,
+        "origin": entry.origin, "correlation_id": entry.correlation_id,
     }

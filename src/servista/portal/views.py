@@ -1,6 +1,9 @@
 """The self-service portal: an employee reports a problem, follows their
 organization's tickets, talks with the service desk, and confirms (or
-rejects) a resolution. Only public comments and public fields are shown."""
+rejects) a resolution. Only public comments and public fields are shown.
+
+The portal composes the practices that concern requesters (incident
+management today), through their services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,15 +14,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from servista.core import lookup
 from servista.core import services as records
 from servista.core.exceptions import DomainError, Forbidden
 from servista.core.generic_views import apply_domain_error, htmx_redirect
-from servista.core.idents import parse_id
-
-from . import services
-from .choices import IncidentState
-from .forms import CommentForm, ReportForm
-from .models import Incident
+from servista.core.records.forms import CommentForm
+from servista.incidents import services
+from servista.incidents.choices import IncidentState
+from servista.incidents.forms import ReportForm
+from servista.incidents.models import Incident
 
 State = IncidentState
 # "Open" includes resolved tickets: they still wait for the caller's word.
@@ -41,10 +44,7 @@ def portal_queryset(user):
 
 def get_ticket(user, ident) -> Incident:
     qs = portal_queryset(user).select_related("caller", "service", "assigned_to")
-    ident = str(ident)
-    pk = parse_id(ident)
-    ticket = qs.filter(pk=pk).first() if pk is not None else \
-        qs.filter(number=ident.upper()).first()
+    ticket = lookup.find(qs, str(ident))
     if ticket is None:
         raise Http404("No such ticket")
     return ticket
@@ -65,7 +65,7 @@ def home(request):
     paginator = Paginator(tickets, PORTAL_PAGE_SIZE)
     paginator.count = counts[tab]  # counted just above
     page = paginator.get_page(request.GET.get("page"))
-    return render(request, "incidents/portal/home.html", {
+    return render(request, "portal/home.html", {
         "title": "Self-service portal", "tickets": page.object_list, "page": page, "tab": tab,
         "tabs": TABS, "counts": counts,
     })
@@ -91,7 +91,7 @@ def report(request):
         return render(request, "core/includes/form.html", {
             "form": form, "form_id": "report-form", "submit_label": "Send to the service desk",
             "cancel_url": reverse("portal:home")}, status=status)
-    return render(request, "incidents/portal/report.html",
+    return render(request, "portal/report.html",
                   {"form": form, "title": "Report a problem"}, status=status)
 
 
@@ -102,7 +102,7 @@ def incident_url(incident) -> str:
 @login_required
 def ticket(request, ident):
     incident = get_ticket(request.user, ident)
-    return render(request, "incidents/portal/ticket.html", ticket_context(request, incident))
+    return render(request, "portal/ticket.html", ticket_context(request, incident))
 
 
 def ticket_context(request, incident, form=None):
@@ -130,7 +130,7 @@ def comment(request, ident):
             apply_domain_error(form, exc)
         else:
             return htmx_redirect(request, incident_url(incident))
-    return render(request, "incidents/portal/ticket.html",
+    return render(request, "portal/ticket.html",
                   ticket_context(request, incident, form), status=422)
 
 

@@ -1,0 +1,190 @@
+"""The REST resource of a kind of work record: list, detail, create and
+update (``ModelAPI``), plus the activity stream, comments and work notes,
+links, one route per declared action, and bulk.
+
+    class ChoreAPI(RecordAPI):
+        model = Chore
+        name = "chores"
+        service = services.service
+        actions = ACTIONS
+        out_schema, create_schema, update_schema = ChoreOut, ChoreIn, ChorePatch
+        filterset = ChoreFilterSet
+
+    router = ChoreAPI().router()
+"""
+
+from ninja import Router, Status
+from ninja.decorators import decorate_view
+
+from servista.core import lookup
+from servista.core import services as records
+from servista.core.api import expected_version, idempotent
+from servista.core.exceptions import ValidationFailed
+from servista.core.model_api import ERRORS, ModelAPI, errors, journal_out
+from servista.core.permissions import policy_for, restrict
+from servista.core.schemas import (
+    BulkOut,
+    JournalEntryIn,
+    JournalEntryOut,
+    LinkIn,
+    LinkOut,
+    ReasonIn,
+)
+
+from .actions import ActionSet
+
+
+class RecordAPI(ModelAPI):
+    service = None            # the practice's RecordService
+    actions = ActionSet()
+    # The body of POST /bulk: a list of records (named after the resource,
+    # e.g. "incidents"), "action" (take, assign, state), the assignment or
+    # the state and the fields that state needs. None: no bulk route.
+    bulk_schema = None
+
+    def create(self, request, data: dict):
+        return self.service.create(request.auth, self.resolve(data))
+
+    def update(self, request, obj, data: dict, version: int | None):
+        return self.service.update(obj, request.auth, self.resolve(data),
+                                   expected_version=version)
+
+    def history(self, request, obj) -> list[dict]:
+        """The activity stream as the user may see it (requesters: comments
+        and public changes; staff: everything)."""
+        return [journal_out(entry, changes)
+                for entry, changes in records.visible_journal(obj, request.auth)]
+
+    @property
+    def bulk_items(self) -> str:
+        return self.name.replace("-", "_")
+
+    # --- routes --------------------------------------------------------------
+
+    def add_routes(self, router: Router) -> None:
+        if self.bulk_schema is not None:
+            self.add_bulk_route(router)
+        super().add_routes(router)
+        for action in self.actions:
+            self.add_action_route(router, action)
+        self.add_journal_routes(router)
+
+    def add_action_route(self, router: Router, action) -> None:
+        resource = self
+        Body = action.schema or ReasonIn
+        op = action.api_path.replace("-", "_")
+
+        @router.post(f"/{{ident}}/{action.api_path}", response={200: self.out_schema, **ERRORS},
+                     operation_id=f"{op}_{self.name.replace('-', '_')}", summary=action.help)
+        @decorate_view(idempotent)
+        def endpoint(request, ident: str, payload: Body):
+            obj = resource.get_object(request, ident)
+            data = payload.model_dump(exclude_unset=True)
+            version = expected_version(request, data.pop("version", None))
+            data = resource.resolve(data, extra=action.refs)
+            obj = action.run(obj, request.auth, data, version)
+            return resource.respond(resource.reload(request, obj))
+
+        endpoint.__name__ = f"{op}_endpoint"
+
+    def add_bulk_route(self, router: Router) -> None:
+        resource = self
+        Body = self.bulk_schema
+        items_field = self.bulk_items
+        plural = self.model._meta.verbose_name_plural
+
+        @router.post("/bulk", response={200: BulkOut, **ERRORS},
+                     operation_id=f"bulk_{items_field}",
+                     summary=f"Assign or change the state of many {plural} at once")
+        @decorate_view(idempotent)
+        def bulk(request, payload: Body):
+            done, failed = resource.run_bulk(request, payload)
+            return {"done": [obj.number for obj in done], "failed": failed}
+
+    def run_bulk(self, request, payload) -> tuple[list, dict]:
+        user, service = request.auth, self.service
+        visible = restrict(self.model._default_manager.all(), user)
+        found, missing = [], {}
+        verbose = self.model._meta.verbose_name.capitalize()
+        for ident in dict.fromkeys(str(i) for i in getattr(payload, self.bulk_items)):
+            obj = lookup.find(visible, ident)
+            if obj is None:
+                missing[ident] = f"{verbose} {ident} not found."
+            else:
+                found.append(obj)
+        data = payload.model_dump(exclude={self.bulk_items, "action"})
+        if payload.action == "take":
+            done, failed = service.bulk(found, user, service.take)
+        elif payload.action == "assign":
+            refs = self.resolve({k: data[k] for k in ("assignment_group", "assigned_to")
+                                 if data.get(k) is not None})
+            if not refs:
+                raise ValidationFailed.field("assignment_group", "Name a group or an assignee.")
+            done, failed = service.bulk(found, user, service.assign, **refs)
+        else:
+            target = data.pop("state", None)
+            if target is None:
+                raise ValidationFailed.field("state", "Name the state to move to.")
+            fields = {k: v for k, v in data.items()
+                      if k not in ("assignment_group", "assigned_to")}
+            done, failed = service.bulk(found, user, service.change_state, target=target,
+                                        **fields)
+        return done, {**missing, **failed}
+
+    def add_journal_routes(self, router: Router) -> None:
+        resource = self
+        name = self.name.replace("-", "_")
+
+        @router.post("/{ident}/comments", response={201: JournalEntryOut, **ERRORS},
+                     operation_id=f"comment_{name}",
+                     summary="Add a comment (public) or work note (private to staff)")
+        @decorate_view(idempotent)
+        def add_comment(request, ident: str, payload: JournalEntryIn):
+            obj = resource.get_object(request, ident)
+            try:
+                entry = resource.service.add_entry(obj, request.auth, payload.kind, payload.body)
+            except ValidationFailed as exc:
+                # The journal names the entry ("comment", "work_note"); the
+                # client sent its text as "body".
+                exc.errors = {("body" if key in ("comment", "work_note") else key): messages
+                              for key, messages in exc.errors.items()}
+                raise
+            return Status(201, entry)
+
+        @router.get("/{ident}/links", response={200: list[LinkOut], **errors(401, 404)},
+                    operation_id=f"links_{name}", summary="Linked records")
+        def list_links(request, ident: str):
+            obj = resource.get_object(request, ident)
+            return [link_out(row) for row in records.links_of(obj)
+                    if row["other"] is not None and visible_to(request.auth, row["other"])]
+
+        @router.post("/{ident}/links", response={201: LinkOut, **ERRORS},
+                     operation_id=f"link_{name}", summary="Link this record to another")
+        @decorate_view(idempotent)
+        def add_link(request, ident: str, payload: LinkIn):
+            obj = resource.get_object(request, ident)
+            policy_for(type(obj)).require(request.auth, "change", obj)
+            target = records.find_record(payload.target)
+            if not visible_to(request.auth, target):
+                raise ValidationFailed.field("target", f"Record {payload.target} does not exist.")
+            link = records.link(obj, target, request.auth, payload.kind)
+            return Status(201, link_out({"link": link, "direction": "outgoing",
+                                         "other": target, "label": link.get_kind_display()}))
+
+
+def visible_to(user, record) -> bool:
+    model = type(record)
+    return policy_for(model).scope(user, model._default_manager.filter(pk=record.pk)).exists()
+
+
+def link_out(row) -> dict:
+    other = row["other"]
+    return {
+        "id": row["link"].pk,
+        "kind": row["link"].kind,
+        "label": row["label"],
+        "direction": row["direction"],
+        "other": getattr(other, "number", str(other.pk)),
+        "other_display": str(getattr(other, "short_description", other)),
+        "created_at": row["link"].created_at,
+    }

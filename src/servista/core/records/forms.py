@@ -1,0 +1,163 @@
+"""Forms every work record's pages share: comments and work notes, a reason,
+assignment to a group and one of its members, and the bulk bar of lists.
+They collect and type input; the rules are in the practice's services."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from servista.core.forms import ServistaForm
+from servista.core.services import SYSTEM_USERNAME
+
+BLANK = [("", "—")]
+STAFF_ROLES = ("agent", "manager", "admin")
+
+
+def group_model(record_model):
+    """The model of assignment groups, as the work record names it."""
+    return record_model._meta.get_field("assignment_group").related_model
+
+
+def active_groups(record_model):
+    return group_model(record_model).objects.filter(active=True).order_by("name")
+
+
+def agents():
+    """Active support staff, by name (the account background jobs act as is
+    not a person to pick)."""
+    return (get_user_model().objects.filter(is_active=True, role__in=STAFF_ROLES)
+            .exclude(username=SYSTEM_USERNAME).order_by("first_name", "last_name", "username"))
+
+
+def grouped_assignees(record_model):
+    """Agents listed under each of their groups (option groups of a select)."""
+    Group = group_model(record_model)
+    rows = Group.members.through.objects.filter(
+        group__active=True, user__is_active=True, user__role__in=STAFF_ROLES,
+    ).select_related("group", "user").order_by("group__name", "user__last_name")
+    groups: dict[str, list] = {}
+    for row in rows:
+        groups.setdefault(row.group.name, []).append((str(row.user.pk), str(row.user)))
+    return BLANK + list(groups.items())
+
+
+class RefChoiceField(forms.TypedChoiceField):
+    """A select of ids (possibly in option groups) that cleans to an object."""
+
+    def __init__(self, *args, model=None, **kwargs):
+        self.model = model
+        super().__init__(*args, coerce=self.to_object, empty_value=None, **kwargs)
+
+    def to_object(self, value):
+        obj = self.model._default_manager.filter(pk=value).first()
+        if obj is None:
+            raise forms.ValidationError("Select a valid choice.")
+        return obj
+
+    def prepare_value(self, value):
+        return str(value.pk) if hasattr(value, "pk") else value
+
+
+def shown_required(field):
+    """Mark a field as required in the form (asterisk, aria-required) while
+    the service, not the form, checks it and says why."""
+    field.shown_required = True
+    field.widget.attrs["aria-required"] = "true"
+    return field
+
+
+class RecordForm(ServistaForm):
+    """A form acting on a work record (``self.instance``); ``action_data()``
+    is what it gives the action, keyed as the API's input."""
+
+    def action_data(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class CommentForm(ServistaForm):
+    body = forms.CharField(label="Comment", widget=forms.Textarea(
+        attrs={"rows": 3, "col": "col-12", "data-shortcut-focus": "c",
+               "placeholder": "Write a comment… (Markdown)"}))
+    kind = forms.ChoiceField(choices=[("comment", "Comment (visible to the requester)"),
+                                      ("work_note", "Work note (support staff only)")],
+                             initial="comment", widget=forms.RadioSelect)
+
+    def __init__(self, *args, requester_label: str = "the requester", **kwargs):
+        # Its own ids: the record page also holds an action dialog whose
+        # fields (an escalation's "kind") would otherwise share them, and a
+        # click on a dialog's label would tick the comment form's radio.
+        kwargs.setdefault("auto_id", "comment_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            ("comment", f"Comment (visible to {requester_label})"),
+            ("work_note", "Work note (support staff only)"),
+        ]
+
+
+class ReasonForm(RecordForm):
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2,
+                                                                          "col": "col-12"}))
+
+
+class RequiredReasonForm(RecordForm):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "col": "col-12"}))
+
+
+class AssignForm(RecordForm):
+    """A group and, optionally, one of the agents of a group."""
+
+    assignment_group = forms.ModelChoiceField(queryset=None, required=False)
+    assigned_to = RefChoiceField(model=get_user_model(), required=False, label="Assigned to")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        model = type(self.instance)
+        self.fields["assignment_group"].queryset = active_groups(model)
+        self.fields["assigned_to"].choices = grouped_assignees(model)
+        if not self.is_bound:
+            self.initial.update(assignment_group=self.instance.assignment_group_id,
+                                assigned_to=self.instance.assigned_to_id)
+
+
+class BulkForm(ServistaForm):
+    """The bulk bar of a record list: take, assign to a group, or move to a
+    state. A practice's subclass adds the fields its states need and says
+    which state needs which (``state_fields``); ``reason`` goes with any."""
+
+    model = None
+    state_fields: dict[str, tuple[str, ...]] = {}
+    reason_required_for: tuple[str, ...] = ()
+
+    selection = forms.MultipleChoiceField(required=True)
+    action = forms.ChoiceField(choices=[("take", "Assign to me"), ("assign", "Assign"),
+                                        ("state", "Change state")])
+    assignment_group = forms.ModelChoiceField(queryset=None, required=False)
+    state = forms.ChoiceField(required=False)
+    reason = forms.CharField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["selection"].error_messages["required"] = \
+            f"Select at least one {self.model._meta.verbose_name}."
+        self.fields["assignment_group"].queryset = active_groups(self.model)
+        self.fields["state"].choices = BLANK + self.model.State.choices
+        if self.is_bound:
+            self.fields["selection"].choices = [(n, n) for n in self.data.getlist("selection")]
+
+    @property
+    def first_state(self) -> str:
+        """The state records start in: not one to move records back to."""
+        return self.model._meta.get_field("state").default
+
+    def controls(self) -> list[dict]:
+        """The fields each target state needs, for the bar's template."""
+        out = []
+        for state, names in self.state_fields.items():
+            for name in names:
+                out.append({"state": state, "field": self[name], "name": name,
+                            "id": f"bulk-{name.replace('_', '-')}"})
+        return out
+
+    def state_data(self) -> dict:
+        """The fields of the chosen state change, and the reason."""
+        names = {name for names in self.state_fields.values() for name in names}
+        return {name: self.cleaned_data.get(name, "") for name in (*sorted(names), "reason")}

@@ -1,0 +1,388 @@
+"""The pages of a kind of work record, configured once:
+
+    class ChoreViews(RecordViews):
+        model = Chore
+        service = services.service
+        actions = ACTIONS
+        filterset = ChoreFilterSet
+        table = ChoreTable
+        form = ChoreForm
+
+    app_name = "chores"
+    urlpatterns = ChoreViews().urls()
+
+gives the list (filters, sorting, paging, bulk bar), ``new/``, the record's
+page (``<number>/``: fields, actions, activity stream with comments and
+work notes, links, affected items, the panels other practices register),
+``<number>/edit/``, ``<number>/comment/``, ``<number>/<action>/`` (the
+action's dialog, or its page without JavaScript) and ``bulk/``. Every page
+is the support staff's: a requester is sent to where they see the record
+(the portal). Every change goes through the practice's services.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.views import View
+
+from servista.core import services as records
+from servista.core import shell
+from servista.core.exceptions import DomainError, Forbidden, NotFound
+from servista.core.generic_views import (
+    ObjectDetailView,
+    ObjectFormView,
+    ObjectListView,
+    ObjectMixin,
+    apply_domain_error,
+    htmx_redirect,
+    safe_next,
+)
+from servista.core.permissions import is_agent, policy_for
+
+from .actions import ActionSet
+from .forms import CommentForm
+
+
+class StaffOnlyMixin:
+    """The record pages are the support staff's; requesters go to where they
+    see the record (the portal), or to their home page."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not is_agent(request.user):
+            ident = kwargs.get("ident")
+            target = None
+            if ident:
+                record = self.kit.model._default_manager.filter(
+                    number=str(ident).upper()).first()
+                target = shell.requester_url(record) if record is not None else None
+            return redirect(target or shell.home_url(request.user) or "/")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class KitMixin(StaffOnlyMixin):
+    kit = None  # the RecordViews that declared this page
+    lookup_field = "number"
+
+    @property
+    def queryset(self):
+        return self.kit.model._default_manager.all()
+
+
+def requester_label(model) -> str:
+    """How the record's requester is called on its page ("the caller")."""
+    fields = getattr(policy_for(model), "requester_fields", ())
+    if fields:
+        return f"the {model._meta.get_field(fields[0]).verbose_name}"
+    return "the requester"
+
+
+def comment_form(kit, user, data=None):
+    return CommentForm(data, user=user, requester_label=requester_label(kit.model))
+
+
+class RecordListView(KitMixin, ObjectListView):
+    template_name = "core/records/list.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related(*self.kit.list_related)
+
+    @property
+    def filterset(self):
+        return self.kit.filterset
+
+    @property
+    def table(self):
+        return self.kit.table
+
+    @property
+    def bulk_actions(self):
+        return "core/records/includes/bulk_bar.html" if self.kit.bulk_form else None
+
+    def get_context(self, **extra):
+        bulk = self.kit.bulk_form(user=self.request.user) if self.kit.bulk_form else None
+        return super().get_context(kit=self.kit, bulk_form=bulk,
+                                   title=extra.pop("title", None) or self.kit.title(), **extra)
+
+
+class RecordDetailView(KitMixin, ObjectDetailView):
+    def get_queryset(self):
+        return super().get_queryset().select_related(*self.kit.detail_related) \
+            .prefetch_related("affected_cis", "affected_services")
+
+    @property
+    def template_name(self):
+        return self.kit.detail_template
+
+    def get_context(self, obj, **extra):
+        user = self.request.user
+        return {
+            "object": obj,
+            "record": obj,
+            obj._meta.model_name: obj,
+            "kit": self.kit,
+            "title": f"{obj.number} {obj.short_description}",
+            "entries": records.visible_journal(obj, user),
+            "comment_form": extra.pop("comment_form", None) or comment_form(self.kit, user),
+            "links": records.links_of(obj),
+            "actions": self.kit.actions.available(obj, user),
+            "panels": shell.panels_for(obj, user),
+            **self.kit.detail_context(obj, user),
+            **extra,
+        }
+
+
+class RecordCreateView(KitMixin, ObjectFormView):
+    creating = True
+    template_name = "core/records/form.html"
+
+    @property
+    def form_class(self):
+        return self.kit.form
+
+    def save(self, form, obj):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        return self.kit.service.create(self.request.user, data)
+
+    def get_context(self, form, obj):
+        return {**super().get_context(form, obj), "title": self.kit.create_title(), "kit": self.kit}
+
+    def success_message(self, obj):
+        return f"{obj.number} created with priority {obj.get_priority_display()}."
+
+
+class RecordEditView(KitMixin, ObjectFormView):
+    template_name = "core/records/form.html"
+
+    @property
+    def form_class(self):
+        return self.kit.form
+
+    def get(self, request, *args, **kwargs):
+        record = self.load()
+        if not record.is_open:  # final: nothing to edit
+            messages.error(request, f"{record.number} is {record.get_state_display().lower()}"
+                                    " and can no longer be changed.")
+            return redirect(record.get_absolute_url())
+        return super().get(request, *args, **kwargs)
+
+    def save(self, form, obj):
+        return self.kit.service.update(obj, self.request.user, form.changed(),
+                                       expected_version=form.cleaned_data.get("version"))
+
+    def get_context(self, form, obj):
+        return {**super().get_context(form, obj), "kit": self.kit}
+
+
+class RecordActionView(KitMixin, ObjectMixin, View):
+    """GET: the action's form (loaded into a dialog). POST: run it; a refusal
+    shows on the form, success reloads the record's page.
+
+    An action is only done where its button shows: a user who may not gets
+    403, a state that does not offer it 409 (the same checks as the buttons)."""
+
+    def get_action(self):
+        action = self.kit.actions.get(self.kwargs["action"])
+        if action is None:
+            raise Http404("No such action")
+        return action
+
+    def refusal(self, record, action):
+        """None when the action may be done now; else the answer refusing it."""
+        user = self.request.user
+        if not action.permitted(record, user):
+            raise PermissionDenied(f"You are not allowed to {action.label.lower()} "
+                                   f"on {record.number}.")
+        if not action.applies(record, user):
+            message = (f"“{action.label}” is not possible on {record.number} now: "
+                       f"it is {record.get_state_display().lower()}. Reload the page to see "
+                       "what can be done.")
+            return render(self.request, "core/records/action_refused.html", {
+                "record": record, "message": message, "title": "Not possible now",
+            }, status=409)
+        return None
+
+    def render_form(self, record, action, form, status=200):
+        context = {"record": record, "form": form, "action": action.name,
+                   "label": action.label, "title": f"{action.label} · {record.number}",
+                   "kit": self.kit}
+        if not self.request.htmx:
+            template = "core/records/action_page.html"
+        elif status == 422:
+            # The dialog's form replaces itself (hx-swap outerHTML): send the
+            # form only, not the dialog's header around it again.
+            template = "core/records/includes/action_form_body.html"
+        else:
+            template = "core/records/includes/action_form.html"
+        return render(self.request, template, context, status=status)
+
+    def make_form(self, action, record, data=None):
+        if action.form is None:
+            return None
+        return action.form(data, user=self.request.user, instance=record)
+
+    def get(self, request, *args, **kwargs):
+        record = self.get_object()
+        action = self.get_action()
+        refused = self.refusal(record, action)
+        if refused is not None:
+            return refused
+        return self.render_form(record, action, self.make_form(action, record))
+
+    def post(self, request, *args, **kwargs):
+        record = self.get_object()
+        action = self.get_action()
+        refused = self.refusal(record, action)
+        if refused is not None:
+            return refused
+        form = self.make_form(action, record, request.POST)
+        if form is not None and not form.is_valid():
+            return self.render_form(record, action, form, status=422)
+        data = form.action_data() if form is not None else {}
+        try:
+            action.run(record, request.user, data, None)
+        except (Forbidden, NotFound) as exc:
+            raise PermissionDenied(exc.detail)
+        except DomainError as exc:
+            if form is None:
+                messages.error(request, exc.detail)
+                return htmx_redirect(request, record.get_absolute_url())
+            apply_domain_error(form, exc)
+            return self.render_form(record, action, form, status=422)
+        messages.success(request, f"{record.number}: {action.label.lower()} done.")
+        return htmx_redirect(request, record.get_absolute_url())
+
+
+class RecordCommentView(KitMixin, ObjectMixin, View):
+    """A comment or work note from the activity panel (HTMX: the panel is
+    re-rendered in place)."""
+
+    def post(self, request, *args, **kwargs):
+        record = self.get_object()
+        form = comment_form(self.kit, request.user, request.POST)
+        status = 200
+        if form.is_valid():
+            try:
+                self.kit.service.add_entry(record, request.user, form.cleaned_data["kind"],
+                                           form.cleaned_data["body"])
+            except Forbidden as exc:
+                raise PermissionDenied(exc.detail)
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+                status = 422
+            else:
+                form = comment_form(self.kit, request.user)
+        else:
+            status = 422
+        if not request.htmx:
+            return redirect(record.get_absolute_url())
+        record.refresh_from_db()
+        return render(request, "core/records/includes/activity_panel.html", {
+            "record": record, "comment_form": form, "kit": self.kit,
+            "entries": records.visible_journal(record, request.user),
+        }, status=status)
+
+
+class RecordBulkView(KitMixin, ObjectMixin, View):
+    """Take, assign or change the state of the selected records; each one
+    is done or refused on its own."""
+
+    def get(self, request):
+        # Back from signing in after a bulk action whose session had expired:
+        # the selection is gone, the list is where to go on.
+        return redirect(self.kit.url("list"))
+
+    def post(self, request):
+        form = self.kit.bulk_form(request.POST, user=request.user)
+        back = safe_next(request, request.POST.get("next"), self.kit.url("list"))
+        if not form.is_valid():
+            messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+            return htmx_redirect(request, back)
+        data = form.cleaned_data
+        service = self.kit.service
+        chosen = list(self.get_queryset().filter(number__in=data["selection"]))
+        if data["action"] == "take":
+            done, failed = service.bulk(chosen, request.user, service.take)
+        elif data["action"] == "assign":
+            done, failed = service.bulk(chosen, request.user, service.assign,
+                                        assignment_group=data["assignment_group"])
+        else:
+            done, failed = service.bulk(chosen, request.user, service.change_state,
+                                        target=data["state"], **form.state_data())
+        if done:
+            numbers = ", ".join(r.number for r in done)
+            messages.success(request, f"Done for {len(done)}: {numbers}")
+        for number, error in failed.items():
+            messages.error(request, f"{number}: {error}")
+        return htmx_redirect(request, back)
+
+
+class RecordViews:
+    """The declaration of one kind of record's pages; ``urls()`` gives them."""
+
+    model = None
+    service = None
+    actions = ActionSet()
+    filterset = None
+    table = None
+    form = None                     # logging and editing a record
+    bulk_form = None                # None: no bulk bar
+    list_related: tuple = ()        # joined on list pages
+    detail_related: tuple = ()      # joined on the record's page
+    detail_template = "core/records/detail.html"
+    create_label = ""               # the "new" button (default: "New <record>")
+
+    list_view = RecordListView
+    detail_view = RecordDetailView
+    create_view = RecordCreateView
+    edit_view = RecordEditView
+    action_view = RecordActionView
+    comment_view = RecordCommentView
+    bulk_view = RecordBulkView
+
+    @property
+    def app_name(self) -> str:
+        return self.model._meta.app_label
+
+    def url(self, name: str, *args) -> str:
+        return reverse(f"{self.app_name}:{name}", args=args)
+
+    def title(self) -> str:
+        return str(self.model._meta.verbose_name_plural).capitalize()
+
+    def create_title(self) -> str:
+        return f"New {self.model._meta.verbose_name}"
+
+    # What the templates link to.
+    def list_url(self) -> str:
+        return self.url("list")
+
+    def create_url(self) -> str:
+        return self.url("create")
+
+    def bulk_url(self) -> str:
+        return self.url("bulk")
+
+    def new_label(self) -> str:
+        return self.create_label or f"New {self.model._meta.verbose_name}"
+
+    def detail_context(self, record, user) -> dict:
+        """More context for the record's page (a practice's own panels)."""
+        return {}
+
+    def urls(self) -> list:
+        name = self.model._meta.model_name
+        patterns = [
+            path("", self.list_view.as_view(kit=self), name="list"),
+            path("new/", self.create_view.as_view(kit=self), name="create"),
+        ]
+        if self.bulk_form is not None:
+            patterns.append(path("bulk/", self.bulk_view.as_view(kit=self), name="bulk"))
+        return patterns + [
+            path("<str:ident>/", self.detail_view.as_view(kit=self), name=name),
+            path("<str:ident>/edit/", self.edit_view.as_view(kit=self), name="edit"),
+            path("<str:ident>/comment/", self.comment_view.as_view(kit=self), name="comment"),
+            path("<str:ident>/<str:action>/", self.action_view.as_view(kit=self),
+                 name="action"),
+        ]
