@@ -1,8 +1,7 @@
 """Form base classes and reference fields shared by every practice's forms."""
 
 from django import forms
-
-from servista.accounts.models import User
+from django.contrib.auth import get_user_model
 
 
 def style_fields(form) -> None:
@@ -50,7 +49,7 @@ class PersonField(forms.CharField):
         })
 
     def prepare_value(self, value):
-        if isinstance(value, User):
+        if isinstance(value, get_user_model()):
             return value.username
         return value
 
@@ -58,7 +57,8 @@ class PersonField(forms.CharField):
         value = super().clean(value)
         if not value:
             return None
-        qs = self.queryset if self.queryset is not None else User.objects.filter(is_active=True)
+        qs = self.queryset if self.queryset is not None \
+            else get_user_model().objects.filter(is_active=True)
         user = qs.filter(username__iexact=value).first() or qs.filter(email__iexact=value).first()
         if user is None:
             raise forms.ValidationError(f"No person '{value}'.")

@@ -115,10 +115,10 @@ class ServistaServer(BaseApplication):
                 self.cfg.set(key, value)
 
     def load(self):
-        from servista.wsgi import application
+        from django.core.wsgi import get_wsgi_application
 
         close_connections()
-        return application
+        return get_wsgi_application()
 
 
 def serve(**options) -> None:

@@ -7,8 +7,9 @@ or, inside a transaction, ``enqueue_on_commit(name, **kw)``.
 Where it runs:
   * no broker configured (embedded): rows of ``core.Task``, run by the
     in-process worker (``EmbeddedWorker``) or by ``servista worker``;
-  * ``SERVISTA_BROKER_URL`` set (production): Celery workers on the broker,
-    periodic tasks from Celery beat (see ``servista.celery``).
+  * ``SERVISTA_BROKER_URL`` set (production): Celery workers on the broker
+    (``core.broker``), periodic tasks from Celery beat; ``celery_app()``
+    registers every task on it.
 
 Tasks receive JSON-serialisable keyword arguments and must be idempotent:
 either runner may deliver a task more than once.
@@ -28,7 +29,7 @@ from django.conf import settings
 from django.db import close_old_connections, transaction
 from django.db.models import F
 
-from servista.core import clock
+from servista.core import broker, clock
 from servista.core.context import audit_context
 from servista.core.models import Task
 from servista.core.models.tasks import TaskStatus
@@ -74,9 +75,7 @@ def broker_configured() -> bool:
 
 def enqueue(name: str, *, delay: float = 0, **kwargs) -> None:
     if broker_configured():
-        from servista.celery import app as celery_app
-
-        celery_app.send_task(name, kwargs=kwargs, countdown=delay or None)
+        broker.app.send_task(name, kwargs=kwargs, countdown=delay or None)
         return
     Task.objects.create(name=name, kwargs=kwargs,
                         run_after=clock.now() + timedelta(seconds=delay))
@@ -187,6 +186,40 @@ class EmbeddedWorker(threading.Thread):
 
     def stop(self) -> None:
         self.stopping.set()
+
+
+# --- Celery (production) ----------------------------------------------------
+
+
+def _celery_task(name: str):
+    def run(**kwargs):
+        return execute(name, kwargs)
+
+    run.__name__ = name.replace(".", "_")
+    run.__doc__ = registry[name].func.__doc__
+    return broker.app.task(name=name, acks_late=True, max_retries=MAX_ATTEMPTS - 1,
+                           **broker.RETRY)(run)
+
+
+def beat_schedule() -> dict:
+    """The periodic tasks of the registry, each every ``TaskDef.every`` seconds."""
+    return {
+        definition.name: {"task": definition.name,
+                          "schedule": timedelta(seconds=definition.every)}
+        for definition in registry.values() if definition.every
+    }
+
+
+def celery_app():
+    """The Celery application with every task registered under its name
+    (its body is ``execute``, so it runs under the 'job' audit context like
+    the embedded runner) and every periodic task on the beat schedule."""
+    autodiscover()
+    for name in sorted(registry):
+        if name not in broker.app.tasks:
+            _celery_task(name)
+    broker.app.conf.beat_schedule = beat_schedule()
+    return broker.app
 
 
 @task("core.purge_finished_tasks", every=3600)

@@ -42,8 +42,7 @@ class Command(BaseCommand):
             self.run_embedded()
 
     def run_celery(self, concurrency: int, beat: bool, loglevel: str) -> None:
-        from servista.celery import app
-
+        app = tasks.celery_app()
         argv = ["worker", f"--concurrency={concurrency}", f"--loglevel={loglevel}"]
         if beat:
             argv += ["--beat", f"--schedule={settings.HOME / 'celerybeat-schedule'}"]
