@@ -102,7 +102,7 @@ class RecordAPI(ModelAPI):
             return {"done": [obj.number for obj in done], "failed": failed}
 
     def run_bulk(self, request, payload) -> tuple[list, dict]:
-        user, service = request.auth, self.service
+        user = request.auth
         visible = restrict(self.model._default_manager.all(), user)
         found, missing = [], {}
         verbose = self.model._meta.verbose_name.capitalize()
@@ -113,22 +113,9 @@ class RecordAPI(ModelAPI):
             else:
                 found.append(obj)
         data = payload.model_dump(exclude={self.bulk_items, "action"})
-        if payload.action == "take":
-            done, failed = service.bulk(found, user, service.take)
-        elif payload.action == "assign":
-            refs = self.resolve({k: data[k] for k in ("assignment_group", "assigned_to")
-                                 if data.get(k) is not None})
-            if not refs:
-                raise ValidationFailed.field("assignment_group", "Name a group or an assignee.")
-            done, failed = service.bulk(found, user, service.assign, **refs)
-        else:
-            target = data.pop("state", None)
-            if target is None:
-                raise ValidationFailed.field("state", "Name the state to move to.")
-            fields = {k: v for k, v in data.items()
-                      if k not in ("assignment_group", "assigned_to")}
-            done, failed = service.bulk(found, user, service.change_state, target=target,
-                                        **fields)
+        refs = self.resolve({k: data.pop(k) for k in ("assignment_group", "assigned_to")
+                             if k in data})
+        done, failed = self.service.bulk_action(found, user, payload.action, **refs, **data)
         return done, {**missing, **failed}
 
     def add_journal_routes(self, router: Router) -> None:

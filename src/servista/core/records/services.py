@@ -401,6 +401,27 @@ class RecordService:
 
     # --- many at once ------------------------------------------------------------------------
 
+    BULK_ACTIONS = ("take", "assign", "state")
+
+    def bulk_action(self, items, actor, action: str, *, assignment_group=None,
+                    assigned_to=None, state: str | None = None, **fields):
+        """What the bulk bar and ``POST /bulk`` do to many records: ``take``
+        them, ``assign`` them (to a group and/or an agent), or move them to
+        ``state`` with the ``fields`` that state needs."""
+        if action == "take":
+            return self.bulk(items, actor, self.take)
+        if action == "assign":
+            if assignment_group is None and assigned_to is None:
+                raise ValidationFailed.field("assignment_group", "Name a group or an assignee.")
+            refs = {k: v for k, v in (("assignment_group", assignment_group),
+                                      ("assigned_to", assigned_to)) if v is not None}
+            return self.bulk(items, actor, self.assign, **refs)
+        if action == "state":
+            if not state:
+                raise ValidationFailed.field("state", "Name the state to move to.")
+            return self.bulk(items, actor, self.change_state, target=state, **fields)
+        raise ValidationFailed.field("action", f"Use one of {', '.join(self.BULK_ACTIONS)}.")
+
     def bulk(self, items, actor, operation, **kwargs) -> tuple[list, dict[str, str]]:
         """Apply one operation to many records, each in its own transaction,
         so that one refusal does not undo the others. Returns

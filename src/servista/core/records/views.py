@@ -300,16 +300,14 @@ class RecordBulkView(KitMixin, ObjectMixin, View):
             messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
             return htmx_redirect(request, back)
         data = form.cleaned_data
-        service = self.kit.service
         chosen = list(self.get_queryset().filter(number__in=data["selection"]))
-        if data["action"] == "take":
-            done, failed = service.bulk(chosen, request.user, service.take)
-        elif data["action"] == "assign":
-            done, failed = service.bulk(chosen, request.user, service.assign,
-                                        assignment_group=data["assignment_group"])
-        else:
-            done, failed = service.bulk(chosen, request.user, service.change_state,
-                                        target=data["state"], **form.state_data())
+        try:
+            done, failed = self.kit.service.bulk_action(
+                chosen, request.user, data["action"], assignment_group=data["assignment_group"],
+                state=data["state"] or None, **form.state_data())
+        except DomainError as exc:
+            messages.error(request, exc.detail)
+            return htmx_redirect(request, back)
         if done:
             numbers = ", ".join(r.number for r in done)
             messages.success(request, f"Done for {len(done)}: {numbers}")
