@@ -168,7 +168,7 @@ class IncidentPageTest(ServistaTestCase):
         self.assertNotContains(r, 'href="javascript:')
 
     def test_priority_preview(self):
-        r = self.client.get("/incidents/priority-preview", {"impact": 1, "urgency": 2})
+        r = self.client.get("/priority-preview", {"impact": 1, "urgency": 2})
         self.assertContains(r, "2 - High")
 
     def test_edit_with_stale_version_is_refused(self):

@@ -69,3 +69,7 @@ me = Router(tags=["users"])
 def get_me(request):
     return User.objects.select_related("organization").prefetch_related(
         "support_groups").get(pk=request.auth.pk)
+
+
+ROUTES = [("/users", users), ("/me", me), ("/groups", groups),
+          ("/organizations", organizations)]

@@ -5,6 +5,7 @@ class AccountsConfig(AppConfig):
     name = "servista.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+    url_prefix = ""  # where its pages are (servista.urls)
 
     def ready(self):
         from servista.core import auth, lookup

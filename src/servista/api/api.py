@@ -1,11 +1,14 @@
-"""Assembles every app's router under /api/v1."""
+"""Assembles every app's routers under /api/v1: each installed app whose
+``api`` module declares ``ROUTES = [("/incidents", router), ...]`` adds them
+(in the order of INSTALLED_APPS); nothing here names an app."""
 
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
 from django.urls import URLPattern, re_path
 from ninja import NinjaAPI
 
-from servista.accounts import api as accounts_api
-from servista.catalog import api as catalog_api
-from servista.cmdb import api as cmdb_api
 from servista.core.api import (
     AUTH,
     JSONRenderer,
@@ -13,7 +16,6 @@ from servista.core.api import (
     json_method_not_allowed,
     json_not_found,
 )
-from servista.incidents import api as incidents_api
 
 
 class ServistaAPI(NinjaAPI):
@@ -47,11 +49,16 @@ api = ServistaAPI(
 )
 install_error_handlers(api)
 
-api.add_router("/incidents", incidents_api.router)
-api.add_router("/incident-categories", incidents_api.categories)
-api.add_router("/users", accounts_api.users)
-api.add_router("/me", accounts_api.me)
-api.add_router("/groups", accounts_api.groups)
-api.add_router("/organizations", accounts_api.organizations)
-api.add_router("/services", catalog_api.router)
-api.add_router("/cis", cmdb_api.router)
+
+
+def app_routes():
+    """(prefix, router) of every installed app's ``api.ROUTES``."""
+    for config in apps.get_app_configs():
+        name = f"{config.name}.api"
+        if name == __name__ or find_spec(name) is None:
+            continue
+        yield from getattr(import_module(name), "ROUTES", ())
+
+
+for _prefix, _router in app_routes():
+    api.add_router(_prefix, _router)

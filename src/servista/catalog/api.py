@@ -20,3 +20,6 @@ class ServiceAPI(ModelAPI):
 
 
 router = ServiceAPI().router()
+
+
+ROUTES = [("/services", router)]

@@ -5,6 +5,7 @@ class CatalogConfig(AppConfig):
     name = "servista.catalog"
     label = "catalog"
     verbose_name = "Service catalog"
+    url_prefix = "services/"  # where its pages are (servista.urls)
 
     def ready(self):
         from servista.core import lookup

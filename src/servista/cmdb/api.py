@@ -20,3 +20,6 @@ class CIAPI(ModelAPI):
 
 
 router = CIAPI().router()
+
+
+ROUTES = [("/cis", router)]

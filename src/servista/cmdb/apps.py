@@ -5,6 +5,7 @@ class CmdbConfig(AppConfig):
     name = "servista.cmdb"
     label = "cmdb"
     verbose_name = "Configuration management"
+    url_prefix = "cis/"  # where its pages are (servista.urls)
 
     def ready(self):
         from servista.core import lookup

@@ -5,3 +5,4 @@ class CoreConfig(AppConfig):
     name = "servista.core"
     label = "core"
     verbose_name = "Core"
+    url_prefix = ""  # where its pages are (servista.urls)

@@ -77,3 +77,6 @@ class CategoryAPI(ModelAPI):
 
 
 categories = CategoryAPI().router()
+
+
+ROUTES = [("/incidents", router), ("/incident-categories", categories)]

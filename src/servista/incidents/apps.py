@@ -5,6 +5,7 @@ class IncidentsConfig(AppConfig):
     name = "servista.incidents"
     label = "incidents"
     verbose_name = "Incident management"
+    url_prefix = "incidents/"  # where its pages are (servista.urls)
 
     def ready(self):
         from servista.core import lookup

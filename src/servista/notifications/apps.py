@@ -5,6 +5,7 @@ class NotificationsConfig(AppConfig):
     name = "servista.notifications"
     label = "notifications"
     verbose_name = "Notifications"
+    url_prefix = "notifications/"  # where its pages are (servista.urls)
 
     def ready(self):
         from . import shell  # noqa: F401  (the bell of the page frame)
