@@ -178,7 +178,7 @@ def test_readme_examples_run_in_order_on_the_demo(readme_blocks, tmp_path):
         stop(server)
     assert result.returncode == 0, (
         f"README examples failed (exit {result.returncode}) after {seconds:.0f} s\n"
-        f"--- stdout\n{result.stdout[-6000:]}\n--- stderr\n{result.stderr[-6000:]}")
+        f"--- stderr\n{result.stderr[-4000:]}\n--- stdout (end)\n{result.stdout[-4000:]}")
     outputs = re.split(r"^@@ README block \d+ @@\n", result.stdout, flags=re.M)[1:]
     assert len(outputs) == len(readme_blocks) == 2
     cli, api = outputs
