@@ -83,3 +83,10 @@ ensure_chromium() {
     apt_install chromium
   fi
 }
+
+# curl, which the README's API examples use (tests/cli/test_readme_examples.py).
+ensure_curl() {
+  if ! command -v curl >/dev/null 2>&1; then
+    apt_install curl
+  fi
+}
