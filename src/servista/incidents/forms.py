@@ -5,13 +5,13 @@ record shares (comments, reasons, assignment, the bulk bar) are the kit's."""
 from django import forms
 from django.urls import reverse
 
-from servista.accounts.models import Group, User
+from servista.accounts.models import Group
 from servista.catalog.choices import ServiceStatus
 from servista.catalog.models import Service
 from servista.cmdb.choices import CIStatus
 from servista.cmdb.models import ConfigurationItem
 from servista.core import lookup
-from servista.core.choices import Impact, Priority, Urgency
+from servista.core.choices import Priority
 from servista.core.forms import PersonField, ServistaForm
 from servista.core.idents import parse_id
 from servista.core.records.forms import (
@@ -23,8 +23,8 @@ from servista.core.records.forms import (
     RecordForm,
     RefChoiceField,
     RequiredReasonForm,
+    WorkRecordForm,
     agents,
-    grouped_assignees,
     shown_required,
 )
 
@@ -75,60 +75,28 @@ def cis_in_use():
     return ConfigurationItem.objects.exclude(status=CIStatus.RETIRED)
 
 
-class IncidentForm(ServistaForm):
+class IncidentForm(WorkRecordForm):
     """Logging and editing an incident in the agent workspace."""
 
-    caller = PersonField(label="Caller")
-    short_description = forms.CharField(max_length=200, widget=forms.TextInput(
-        attrs={"col": "col-12", "autofocus": True}))
-    description = forms.CharField(required=False, widget=forms.Textarea(
-        attrs={"rows": 5, "col": "col-12"}))
-    category = forms.ModelChoiceField(top_categories(), required=False)
-    subcategory = RefChoiceField(model=Category, required=False)
-    service = forms.ModelChoiceField(in_operation_services(), required=False)
-    configuration_item = forms.ModelChoiceField(cis_in_use(), required=False,
-                                                label="Configuration item")
-    affected_services = forms.ModelMultipleChoiceField(
-        in_operation_services(), required=False, label="Also affects services",
-        widget=forms.SelectMultiple(attrs={"size": 4}))
-    affected_cis = forms.ModelMultipleChoiceField(
-        cis_in_use(), required=False, label="Also affects configuration items",
-        widget=forms.SelectMultiple(attrs={"size": 4}))
-    impact = forms.TypedChoiceField(choices=Impact.choices, coerce=int, initial=2)
-    urgency = forms.TypedChoiceField(choices=Urgency.choices, coerce=int, initial=2)
-    channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.PHONE)
-    assignment_group = forms.ModelChoiceField(Group.objects.filter(active=True), required=False,
-                                              help_text="Empty: routed by category")
-    assigned_to = RefChoiceField(model=User, required=False, label="Assigned to")
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+    model = Incident
     FIELDS = ("caller", "short_description", "description", "category", "subcategory",
               "service", "configuration_item", "affected_services", "affected_cis", "impact",
               "urgency", "channel", "assignment_group", "assigned_to")
-    MANY = ("affected_services", "affected_cis")
+
+    caller = PersonField(label="Caller")
+    category = forms.ModelChoiceField(top_categories(), required=False)
+    subcategory = RefChoiceField(model=Category, required=False)
+    channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.PHONE)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assigned_to"].choices = grouped_assignees(Incident)
-        for name in ("impact", "urgency"):
-            # innerHTML: the form's hx-swap (outerHTML) would replace the
-            # preview element itself, and the next change would find no target.
-            self.fields[name].widget.attrs.update({
-                "hx-get": reverse("priority_preview"), "hx-target": "#priority-preview",
-                "hx-swap": "innerHTML", "hx-include": "[name=impact],[name=urgency]",
-                "hx-trigger": "change",
-            })
-        if self.instance is not None and not self.is_bound:
-            for name in self.FIELDS:
-                value = getattr(self.instance, name)
-                self.initial[name] = list(value.all()) if name in self.MANY else value
-            self.initial["version"] = self.instance.version
+        self.fields["assignment_group"].help_text = "Empty: routed by category"
         link_subcategories(self)
 
-    def changed(self) -> dict:
-        """The fields the agent actually changed (for an edit)."""
-        return {name: self.cleaned_data[name] for name in self.FIELDS
-                if name in self.changed_data}
+    def choices_for(self, name):
+        if name in ("service", "affected_services"):
+            return in_operation_services()
+        return cis_in_use()
 
 
 class ReportForm(ServistaForm):

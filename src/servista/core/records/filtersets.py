@@ -82,3 +82,10 @@ PICKERS = {
     "assignment_group": lambda model: lambda: model.objects.filter(active=True).order_by("name"),
     "service": lambda model: lambda: model.objects.order_by("name"),
 }
+
+
+def filterset_for(model):
+    """The kit's filter set for ``model``, for a practice with no filter of
+    its own."""
+    meta = type("Meta", (), {"model": model, "fields": []})
+    return type(f"{model.__name__}FilterSet", (WorkRecordFilterSet,), {"Meta": meta})

@@ -4,7 +4,9 @@ They collect and type input; the rules are in the practice's services."""
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
+from servista.core.choices import Impact, Urgency
 from servista.core.forms import ServistaForm
 from servista.core.services import SYSTEM_USERNAME
 
@@ -71,6 +73,69 @@ class RecordForm(ServistaForm):
 
     def action_data(self) -> dict:
         return dict(self.cleaned_data)
+
+
+class WorkRecordForm(ServistaForm):
+    """Creating and editing a record in the workspace: the shared fields.
+    A practice's form subclasses it (``model``, its own fields, and the
+    order of all in ``FIELDS``)."""
+
+    model = None
+    FIELDS = ("short_description", "description", "service", "configuration_item",
+              "affected_services", "affected_cis", "impact", "urgency", "assignment_group",
+              "assigned_to")
+    MANY = ("affected_services", "affected_cis")
+
+    short_description = forms.CharField(max_length=200, widget=forms.TextInput(
+        attrs={"col": "col-12", "autofocus": True}))
+    description = forms.CharField(required=False, widget=forms.Textarea(
+        attrs={"rows": 5, "col": "col-12"}))
+    service = forms.ModelChoiceField(queryset=None, required=False)
+    configuration_item = forms.ModelChoiceField(queryset=None, required=False,
+                                                label="Configuration item")
+    affected_services = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label="Also affects services",
+        widget=forms.SelectMultiple(attrs={"size": 4}))
+    affected_cis = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label="Also affects configuration items",
+        widget=forms.SelectMultiple(attrs={"size": 4}))
+    impact = forms.TypedChoiceField(choices=Impact.choices, coerce=int, initial=2)
+    urgency = forms.TypedChoiceField(choices=Urgency.choices, coerce=int, initial=2)
+    assignment_group = forms.ModelChoiceField(queryset=None, required=False)
+    assigned_to = RefChoiceField(model=get_user_model(), required=False, label="Assigned to")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        model = self.model
+        self.order_fields([*self.FIELDS, "version"])
+        for name in ("service", "configuration_item", "affected_services", "affected_cis"):
+            self.fields[name].queryset = self.choices_for(name)
+        self.fields["assignment_group"].queryset = active_groups(model)
+        self.fields["assigned_to"].choices = grouped_assignees(model)
+        for name in ("impact", "urgency"):
+            # innerHTML: the form's hx-swap (outerHTML) would replace the
+            # preview element itself, and the next change would find no target.
+            self.fields[name].widget.attrs.update({
+                "hx-get": reverse("priority_preview"), "hx-target": "#priority-preview",
+                "hx-swap": "innerHTML", "hx-include": "[name=impact],[name=urgency]",
+                "hx-trigger": "change",
+            })
+        if self.instance is not None and not self.is_bound:
+            for name in self.FIELDS:
+                value = getattr(self.instance, name)
+                self.initial[name] = list(value.all()) if name in self.MANY else value
+            self.initial["version"] = self.instance.version
+
+    def choices_for(self, name: str):
+        """What a reference field offers (a practice may leave out retired
+        services and items)."""
+        return self.model._meta.get_field(name).related_model.objects.order_by("name")
+
+    def changed(self) -> dict:
+        """The fields the person actually changed (for an edit)."""
+        return {name: self.cleaned_data[name] for name in self.FIELDS
+                if name in self.changed_data}
 
 
 class CommentForm(ServistaForm):

@@ -70,11 +70,18 @@ class Plan:
     new_assignee: object = None
 
 
+SHARED_FIELDS = ("short_description", "description", "service", "configuration_item",
+                 "affected_services", "affected_cis", "impact", "urgency", "assignment_group",
+                 "assigned_to")
+
+
 class RecordService:
     model = None
-    # Fields a plain update (PATCH, edit form, CLI ``update``) may set; the
-    # practice's ``plan_update`` says what each one means.
-    editable_fields: tuple[str, ...] = ()
+    # Fields a record is created with (``create``) and a plain update (PATCH,
+    # edit form, CLI ``update``) may set; the practice's ``plan_update`` says
+    # what its own ones mean.
+    creatable_fields: tuple[str, ...] = SHARED_FIELDS
+    editable_fields: tuple[str, ...] = (*SHARED_FIELDS, "state", "priority")
 
     # --- reading ----------------------------------------------------------------
 
@@ -111,10 +118,46 @@ class RecordService:
 
     # --- creating --------------------------------------------------------------------
 
+    @transaction.atomic
     def create(self, actor, data: dict):
-        """Create a record from ``data`` (model field names, references as
-        objects). Every practice implements it with its own rules."""
-        raise NotImplementedError(f"{type(self).__name__}.create")
+        """Create a record from ``data`` (``creatable_fields``, references as
+        objects): the priority comes from impact and urgency; only support
+        staff route and assign; an assignee starts work on it. A practice
+        adds its own fields and rules in ``plan_create``, or replaces this."""
+        self.policy().require(actor, "create")
+        unknown = set(data) - set(self.creatable_fields)
+        if unknown:
+            name = sorted(unknown)[0]
+            raise ValidationFailed.field(name, f"'{name}' cannot be set this way.")
+        fields = dict(data)
+        group, assignee = fields.get("assignment_group"), fields.get("assigned_to")
+        if (group is not None or assignee is not None) and not actor.has_role("agent"):
+            raise Forbidden("Only support staff can route or assign.")
+        errors = Errors()
+        if not (fields.get("short_description") or "").strip():
+            errors.add("short_description", "Describe it in a few words.")
+        impact, urgency = fields.setdefault("impact", 2), fields.setdefault("urgency", 2)
+        try:
+            validate_impact_urgency(impact, urgency)
+        except ValidationFailed as exc:
+            errors.absorb(exc)
+        self.check_assignment(group, assignee, errors)
+        for name in ("service", "configuration_item"):
+            if fields.get(name) is not None:
+                self.check_reference(name, fields[name], errors)
+        relations = Plan()
+        self.plan_affected(None, {name: fields.pop(name) for name in
+                                  ("affected_cis", "affected_services") if name in fields},
+                           relations, errors)
+        self.plan_create(actor, fields, errors)
+        errors.raise_if_any()
+        working = getattr(self.State, "WORKING", None)
+        if assignee is not None and working:
+            fields["state"] = working
+        record = self.model(**fields, priority=compute_priority(impact, urgency),
+                            opened_by=actor)
+        record.short_description = record.short_description.strip()
+        return self.create_record(record, actor, relations=relations.changes)
 
     def create_record(self, record, actor, *, body: str = "", relations: dict | None = None):
         """Number, validate, insert and journal a record the practice built,
@@ -246,6 +289,9 @@ class RecordService:
     def permission_for_transition(self, record, target: str) -> str:
         """The policy action a state change needs ("change" by default)."""
         return "change"
+
+    def plan_create(self, actor, fields: dict, errors: Errors) -> None:
+        """Check (and complete) the fields of a new record: the practice's own."""
 
     def plan_update(self, record, actor, data: dict, plan: Plan, errors: Errors) -> None:
         """Plan the practice's own fields of a plain update. The shared

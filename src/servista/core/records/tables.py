@@ -27,8 +27,8 @@ class RecordTable(tables.Table):
         row_attrs = {"data-number": lambda record: record.number}
         order_by = ("-number",)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
         # Each kind of record's table has its own id ("incident-table").
-        self.attrs = AttributeDict({**self.attrs,
-                                    "id": f"{self._meta.model._meta.model_name}-table"})
+        model = self._meta.model or data.model
+        self.attrs = AttributeDict({**self.attrs, "id": f"{model._meta.model_name}-table"})
