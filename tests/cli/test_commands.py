@@ -17,8 +17,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from servista.accounts.models import APIToken, User
-from servista.core import server
-from servista.core.demo import load_demo_incidents, load_reference_data
+from servista.core import demo, server
 from servista.core.models import JournalEntry
 from servista.core.priority import DEFAULT_MATRIX
 from servista.incidents.choices import IncidentState
@@ -254,11 +253,12 @@ def test_settings_refuse_a_negative_auto_close(monkeypatch):
 
 
 def test_demo_loader_produces_incidents_in_every_state(db):
-    ref = load_reference_data(seed=0)
-    assert len(ref.requesters) + len(ref.agents) + len(ref.managers) >= 35
-    assert ref.service_desk.is_service_desk
-    total = load_demo_incidents(ref, count=60, seed=1)
-    assert total == 60
+    context = demo.Context(seed=1, count=60)
+    demo.run(context, demo.REFERENCE)
+    assert len(context["requesters"]) + len(context["agents"]) + len(context["managers"]) >= 35
+    assert context["groups"]["Service Desk"].is_service_desk
+    demo.run(context, demo.HISTORY)
+    assert Incident.objects.count() == 60
     incidents = list(Incident.objects.all())
     assert {inc.state for inc in incidents} == set(IncidentState.values)
     majors = [inc for inc in incidents if inc.is_major]

@@ -117,11 +117,13 @@ class SearchTest(SearchData):
 
 class BulkLoadSearchTest(ServistaTestCase):
     def test_large_loads_rebuild_the_index_and_stay_searchable(self):
-        from servista.core.demo import bulk, load_reference_data
+        from servista.core import demo
+        from servista.incidents.demo import bulk
 
-        ref = load_reference_data(seed=0)
+        context = demo.Context(seed=2, count=40)
         with mock.patch.object(bulk, "SUSPEND_INDEX_FROM", 1):
-            bulk.load_incidents(ref, 40, seed=2)
+            demo.run(context, demo.REFERENCE, demo.BULK)
+        self.assertEqual(Incident.objects.count(), 40)
         title = Incident.objects.order_by("-id").values_list("short_description", flat=True)[0]
         word = max(title.split(), key=len)
         self.assertTrue(Incident.objects.filter(search.matches(Incident, word)).exists())

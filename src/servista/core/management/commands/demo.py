@@ -6,20 +6,21 @@ and a few months of incidents, creates the administrator ``admin`` and
 three demo logins (``agent``, ``manager``, ``requester``) whose passwords are
 printed once, then serves on http://127.0.0.1:8000/ with the background
 worker running in the server.
+
+The data comes from the apps' demo stories (``servista.core.demo``): the
+reference data and the dated history, run only when the database holds no
+work records yet.
 """
 
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from servista.accounts.models import User
-from servista.core import server
-from servista.core.demo import load_demo_incidents, load_reference_data
-from servista.core.demo.reference import LOGINS
-from servista.incidents.models import Incident
+from servista.core import demo, server
 
 ADMIN = "admin"
 
@@ -46,11 +47,14 @@ class Command(BaseCommand):
         if database["ENGINE"].endswith("sqlite3"):
             self.stdout.write(f"Database: {database['NAME']}")
         call_command("migrate", interactive=False, verbosity=0)
-        if not Incident.objects.exists():
+        if not demo.holds_records():
             self.stdout.write(f"Loading the demo data ({incidents} incidents)...")
-            with transaction.atomic():
-                ref = load_reference_data()
-                load_demo_incidents(ref, count=incidents, seed=seed)
+            context = demo.Context(seed=seed, count=incidents, out=self.report)
+            try:
+                with transaction.atomic():
+                    demo.run(context, demo.REFERENCE, demo.HISTORY)
+            except demo.StoryFailed as exc:
+                raise CommandError(str(exc)) from exc
         self.accounts()
         if no_serve:
             return
@@ -58,9 +62,14 @@ class Command(BaseCommand):
                                              "(Ctrl+C stops it)\n"))
         server.serve(host=host, port=port, workers=2, threads=4)
 
+    def report(self, line: str, *, success: bool = False) -> None:
+        self.stdout.write(self.style.SUCCESS(line) if success else line)
+
     def accounts(self) -> None:
-        """Create the administrator and give the demo logins a password, once;
-        both passwords are printed only then."""
+        """Create the administrator and give the demo logins (declared by the
+        apps' demo modules) a password, once; both passwords are printed only
+        then."""
+        User = get_user_model()
         if User.objects.filter(username=ADMIN).exists():
             self.stdout.write(
                 f"The administrator account '{ADMIN}' exists; its password was shown when it "
@@ -72,12 +81,12 @@ class Command(BaseCommand):
             User.objects.create_superuser(ADMIN, f"{ADMIN}@example.com", admin_password,
                                           first_name="Demo", last_name="Administrator")
             logins = []
-            for username, *_rest, title in LOGINS.values():
-                user = User.objects.filter(username=username).first()
+            for login in demo.logins():
+                user = User.objects.filter(username=login.username).first()
                 if user is not None:
                     user.set_password(demo_password)
                     user.save(update_fields=["password"])
-                    logins.append(f"{username} ({user}, {title})")
+                    logins.append(f"{login.username} ({user}, {login.title})")
         lines = ["", "Accounts (the passwords are shown only this once):",
                  f"  administrator:  {ADMIN} / {admin_password}"]
         if logins:

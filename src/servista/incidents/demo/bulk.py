@@ -1,5 +1,6 @@
-"""Large demo data sets for benchmarks (``servista loaddemo``): incidents
-written straight into the tables, a million in minutes.
+"""Large demo data sets for benchmarks (the ``incidents.bulk`` story of
+``servista.core.demo``, run by ``servista loaddemo``): incidents written
+straight into the tables, a million in minutes.
 
 The rows read like the demo's (same scenarios, people and groups) and are
 consistent with what the services would have written: priority from the
@@ -24,14 +25,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 
-from servista.core import search
+from servista.core import demo, search
 from servista.core.models import JournalEntry
 from servista.core.numbering import format_number, reserve_block
 from servista.core.priority import matrix
 from servista.incidents.choices import Channel, HoldReason, IncidentState
 from servista.incidents.models import Incident
 
-from .reference import CATEGORIES, Reference
+from .categories import routed_group
 from .scenarios import weighted
 
 State = IncidentState
@@ -54,33 +55,34 @@ SUSPEND_INDEX_FROM = 100_000
 class _Scenario:
     """A scenario with its references as ids, for fast row building."""
 
-    def __init__(self, scenario, ref: Reference):
+    def __init__(self, scenario, ctx: demo.Context):
+        groups = ctx["groups"]
         self.titles = scenario.titles
         self.description = scenario.description
         self.fixes = scenario.fixes
         self.impacts = scenario.impacts
         self.urgencies = scenario.urgencies
-        self.category_id = ref.categories[scenario.category].pk
-        self.subcategory_id = ref.subcategories[(scenario.category, scenario.subcategory)].pk
-        self.service_id = ref.services[scenario.service].pk if scenario.service else None
-        self.ci_ids = [ref.cis[name].pk for name in scenario.cis]
-        self.group_id = ref.groups[scenario.group].pk
-        self.member_ids = [user.pk for user in ref.members[scenario.group]]
-        routed = CATEGORIES[scenario.category][0] or "Service Desk"
-        self.escalated_from = ref.groups[routed].pk if routed != scenario.group else None
+        self.category_id = ctx["categories"][scenario.category].pk
+        self.subcategory_id = ctx["subcategories"][(scenario.category, scenario.subcategory)].pk
+        self.service_id = ctx["services"][scenario.service].pk if scenario.service else None
+        self.ci_ids = [ctx["cis"][name].pk for name in scenario.cis]
+        self.group_id = groups[scenario.group].pk
+        self.member_ids = [user.pk for user in ctx["members"][scenario.group]]
+        routed = routed_group(scenario.category)
+        self.escalated_from = groups[routed].pk if routed != scenario.group else None
 
 
 class IncidentRows:
     """Builds incident rows (as dicts of column values) and their journal rows."""
 
-    def __init__(self, ref: Reference, seed: int = 0, now=None):
+    def __init__(self, ctx: demo.Context, seed: int = 0, now=None):
         self.rng = random.Random(seed)
         self.now = now or timezone.now()
         self.matrix = matrix()
         self.auto_close = timedelta(days=settings.SERVISTA["INCIDENT_AUTO_CLOSE_DAYS"])
-        self.scenarios = [_Scenario(s, ref) for s in weighted()]
-        self.callers = [(user.pk, user.organization_id) for user in ref.requesters]
-        self.desk_ids = [user.pk for user in ref.members["Service Desk"]]
+        self.scenarios = [_Scenario(s, ctx) for s in weighted()]
+        self.callers = [(user.pk, user.organization_id) for user in ctx["requesters"]]
+        self.desk_ids = [user.pk for user in ctx["members"]["Service Desk"]]
         self.states = list(STATE_MIX)
         self.state_weights = list(STATE_MIX.values())
         self.channels = list(CHANNELS)
@@ -247,13 +249,13 @@ class BulkWriter:
             ])
 
 
-def load_incidents(ref: Reference, size: int, *, seed: int = 0, batch: int | None = None,
+def load_incidents(ctx: demo.Context, size: int, *, seed: int = 0, batch: int | None = None,
                    progress: Callable[[int, float], None] | None = None) -> tuple[str, str]:
     """Insert ``size`` incidents and their journal entries, one transaction
     per batch; returns the first and last numbers. ``progress(done, seconds)``
     is called after each batch."""
     batch = batch or (50_000 if connection.vendor == "postgresql" else 5_000)
-    builder = IncidentRows(ref, seed)
+    builder = IncidentRows(ctx, seed)
     first_value = reserve_block(Incident.number_prefix, size)
     first_id = reserve_ids(Incident, size)
     incidents = BulkWriter(Incident)
@@ -288,3 +290,30 @@ def analyze() -> None:
         for model in (Incident, JournalEntry):
             cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
 
+
+
+@demo.story("incidents.bulk", kind=demo.BULK,
+            after=("accounts.department", "catalog.services", "cmdb.items",
+                   "incidents.categories"))
+def bulk(ctx: demo.Context) -> None:
+    """``ctx.count`` incidents (``ctx.seed``, ``ctx.batch`` rows per
+    transaction) with their journal entries, then fresh planner statistics."""
+    size = ctx.count
+    ctx.report(f"Loading {size:,} incidents into {connection.vendor}...")
+    last_report = [0.0]
+
+    def progress(done: int, seconds: float) -> None:
+        if done == size or seconds - last_report[0] >= 2:
+            last_report[0] = seconds
+            rate = done / seconds if seconds else 0
+            ctx.report(f"  {done:>12,} / {size:,} incidents  {rate:>10,.0f} incidents/s")
+
+    first, last = load_incidents(ctx, size, seed=ctx.seed, batch=ctx.batch, progress=progress)
+    loaded = time.monotonic()
+    analyze()
+    # The times count from the start of the command, the reference data included.
+    total = time.monotonic() - ctx.started
+    rate = size / max(loaded - ctx.started, 1e-9)
+    ctx.report(f"Loaded {size:,} incidents {first}..{last} with their journal entries in "
+               f"{total:,.1f} s ({rate:,.0f} incidents/s, {2 * rate:,.0f} rows/s).",
+               success=True)

@@ -1,5 +1,7 @@
-"""Demo incidents, each told as a story through ``servista.incidents.services``
-with the clock moved back to when each step happened.
+"""The demo's history (the ``incidents.history`` story of
+``servista.core.demo``, run by ``servista demo``): incidents, each told as a
+story through ``servista.incidents.services`` with the clock moved back to
+when each step happened.
 
 A story is planned first (who does what, how many minutes after the previous
 step), then placed in time so that it ends before now and in the state it was
@@ -17,14 +19,14 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from servista.core import clock
+from servista.core import clock, demo
 from servista.core.context import audit_context
 from servista.incidents import services
 from servista.incidents.choices import Channel, HoldReason, IncidentState
 from servista.incidents.models import Incident
 from servista.notifications.models import Notification
 
-from .reference import CATEGORIES, Reference
+from .categories import routed_group
 from .scenarios import CANCEL_REASONS, CONFIRMATIONS, STILL_BROKEN, Scenario, weighted
 
 State = IncidentState
@@ -90,10 +92,18 @@ class Story:
 
 
 class Planner:
-    """Plans realistic stories from the scenarios and the demo people."""
+    """Plans realistic stories from the scenarios and the demo department
+    (what the reference stories provided to the demo context)."""
 
-    def __init__(self, ref: Reference, rng: random.Random):
-        self.ref = ref
+    def __init__(self, ctx: demo.Context, rng: random.Random):
+        self.logins = ctx["logins"]
+        self.requesters = ctx["requesters"]
+        self.groups = ctx["groups"]
+        self.members = ctx["members"]
+        self.services = ctx["services"]
+        self.cis = ctx["cis"]
+        self.categories = ctx["categories"]
+        self.subcategories = ctx["subcategories"]
         self.rng = rng
         self.scenarios = weighted()
         self.auto_close_days = settings.SERVISTA["INCIDENT_AUTO_CLOSE_DAYS"]
@@ -102,18 +112,18 @@ class Planner:
 
     def caller(self):
         if self.rng.random() < 0.1:
-            return self.ref.logins["requester"]
-        return self.rng.choice(self.ref.requesters)
+            return self.logins["requester"]
+        return self.rng.choice(self.requesters)
 
     def desk_agent(self):
         if self.rng.random() < 0.4:
-            return self.ref.logins["agent"]
-        return self.rng.choice(self.ref.members["Service Desk"])
+            return self.logins["agent"]
+        return self.rng.choice(self.members["Service Desk"])
 
     def member(self, group: str):
         if group == "Service Desk":
             return self.desk_agent()
-        return self.rng.choice(self.ref.members[group])
+        return self.rng.choice(self.members[group])
 
     def minutes(self, low: float, high: float) -> int:
         return self.rng.randint(int(low), int(high))
@@ -122,15 +132,15 @@ class Planner:
 
     def report(self, scenario: Scenario, caller, channel: str) -> dict:
         """What the caller reports: the fields of ``log_incident``."""
-        rng, ref = self.rng, self.ref
+        rng = self.rng
         return {
             "short_description": rng.choice(scenario.titles),
             "description": scenario.description,
             "caller": caller,
-            "category": ref.categories[scenario.category],
-            "subcategory": ref.subcategories[(scenario.category, scenario.subcategory)],
-            "service": ref.services.get(scenario.service),
-            "configuration_item": ref.cis[rng.choice(scenario.cis)]
+            "category": self.categories[scenario.category],
+            "subcategory": self.subcategories[(scenario.category, scenario.subcategory)],
+            "service": self.services.get(scenario.service),
+            "configuration_item": self.cis[rng.choice(scenario.cis)]
             if scenario.cis and rng.random() < 0.7 else None,
             "impact": rng.choice(scenario.impacts),
             "urgency": rng.choice(scenario.urgencies),
@@ -142,12 +152,12 @@ class Planner:
         portal or by the desk, picked up, passed on to the group that can fix
         it, noted, put on hold, resolved (at first contact when the desk can),
         sometimes reopened, and closed by the caller or automatically."""
-        rng, ref = self.rng, self.ref
+        rng, groups = self.rng, self.groups
         scenario: Scenario = rng.choice(self.scenarios)
         story = Story(final)
         caller = self.caller()
         desk = self.desk_agent()
-        routed = CATEGORIES[scenario.category][0] or "Service Desk"
+        routed = routed_group(scenario.category)
         channel = Channel.PORTAL if final == State.NEW else rng.choices(
             [Channel.PORTAL, Channel.PHONE, Channel.EMAIL, Channel.CHAT, Channel.WALK_IN],
             weights=[50, 25, 12, 10, 3])[0]
@@ -156,7 +166,7 @@ class Planner:
         first_contact = (scenario.group == "Service Desk" and logger is desk
                          and final in (State.RESOLVED, State.CLOSED) and rng.random() < 0.5)
         if first_contact:
-            fields.update(assignment_group=ref.service_desk, assigned_to=desk)
+            fields.update(assignment_group=groups["Service Desk"], assigned_to=desk)
         story.then(0, lambda s: s.keep("inc", services.log_incident(logger, **fields)))
         if final == State.NEW:
             return story
@@ -176,7 +186,7 @@ class Planner:
         story.then(self.minutes(5, 2 * HOUR), lambda s: services.take(s["inc"], first))
         if routed != scenario.group:
             story.then(self.minutes(10, HOUR), lambda s: services.escalate_functional(
-                s["inc"], first, assignment_group=ref.groups[scenario.group],
+                s["inc"], first, assignment_group=groups[scenario.group],
                 reason=ESCALATION_REASONS[scenario.group]))
             story.then(self.minutes(15, 4 * HOUR), lambda s: services.take(s["inc"], worker))
         for note in scenario.notes:
@@ -191,7 +201,7 @@ class Planner:
             story.then(self.minutes(10, HOUR), lambda s: services.escalate_hierarchical(
                 s["inc"], worker, reason="Business-critical work is blocked."))
         if rng.random() < 0.03:
-            manager = ref.groups[scenario.group].manager
+            manager = groups[scenario.group].manager
             story.then(self.minutes(5, HOUR), lambda s: s["inc"].priority > 1
                        and services.override_priority(s["inc"], manager,
                                                       priority=s["inc"].priority - 1,
@@ -278,12 +288,12 @@ class Planner:
     def major_email_outage(self) -> Story:
         """A company-wide mail outage three weeks ago: reported by several
         callers, declared major, swarmed, fixed and closed."""
-        ref, story = self.ref, Story(State.CLOSED, incidents=6)
-        desk, manager = ref.logins["agent"], ref.logins["manager"]
-        ops = ref.members["Server Operations"]
-        callers = self.rng.sample(ref.requesters, 5)
-        email = {"service": ref.services["Email"], "category": ref.categories["Software"],
-                 "subcategory": ref.subcategories[("Software", "Email client")]}
+        story = Story(State.CLOSED, incidents=6)
+        desk, manager = self.logins["agent"], self.logins["manager"]
+        ops = self.members["Server Operations"]
+        callers = self.rng.sample(self.requesters, 5)
+        email = {"service": self.services["Email"], "category": self.categories["Software"],
+                 "subcategory": self.subcategories[("Software", "Email client")]}
         reports = ["Emails to customers stuck in the outbox",
                    "Not receiving any external email since 10:00",
                    "Email delayed by more than an hour", "Mail to our bank bounces",
@@ -304,11 +314,11 @@ class Planner:
         story.then(3, lambda s: s.keep("major", services.log_incident(
             desk, caller=desk, short_description="Email delivery delayed for all users",
             description="Inbound and outbound mail queued since about 09:50.", impact=1,
-            urgency=1, channel=Channel.PHONE, configuration_item=ref.cis["mail-gw01"],
-            assignment_group=ref.groups["Server Operations"], assigned_to=ops[0], **email)))
+            urgency=1, channel=Channel.PHONE, configuration_item=self.cis["mail-gw01"],
+            assignment_group=self.groups["Server Operations"], assigned_to=ops[0], **email)))
         story.then(5, lambda s: services.promote_major(
             s["major"], manager, manager=manager,
-            swarm=[ops[1], ref.members["Network"][0], desk],
+            swarm=[ops[1], self.members["Network"][0], desk],
             reason="Company-wide mail outage."))
         for index in range(3):
             story.then(1, lambda s, i=index: services.set_parent(s[f"c{i}"], desk, s["major"]))
@@ -343,12 +353,12 @@ class Planner:
 
     def major_vpn_outage(self) -> Story:
         """Remote access down right now: a major incident in progress."""
-        ref, story = self.ref, Story(State.IN_PROGRESS, incidents=4)
-        desk, manager = ref.logins["agent"], ref.logins["manager"]
-        network = ref.members["Network"]
-        callers = self.rng.sample(ref.requesters, 3)
-        vpn = {"service": ref.services["VPN"], "category": ref.categories["Network"],
-               "subcategory": ref.subcategories[("Network", "VPN")]}
+        story = Story(State.IN_PROGRESS, incidents=4)
+        desk, manager = self.logins["agent"], self.logins["manager"]
+        network = self.members["Network"]
+        callers = self.rng.sample(self.requesters, 3)
+        vpn = {"service": self.services["VPN"], "category": self.categories["Network"],
+               "subcategory": self.subcategories[("Network", "VPN")]}
         reports = ["Cannot connect to the VPN", "VPN says authentication failed",
                    "Remote desktop to the office not working"]
         story.then(0, lambda s: s.keep("c0", services.log_incident(
@@ -358,11 +368,11 @@ class Planner:
         story.then(5, lambda s: s.keep("major", services.log_incident(
             desk, caller=desk, short_description="VPN unavailable for all remote users",
             description="The VPN gateway rejects every new session.", impact=1, urgency=1,
-            channel=Channel.PHONE, configuration_item=ref.cis["vpn-gw01"],
-            assignment_group=ref.groups["Network"], assigned_to=network[0], **vpn)))
+            channel=Channel.PHONE, configuration_item=self.cis["vpn-gw01"],
+            assignment_group=self.groups["Network"], assigned_to=network[0], **vpn)))
         story.then(4, lambda s: services.promote_major(
             s["major"], manager, manager=manager,
-            swarm=[network[1], ref.members["Server Operations"][0]],
+            swarm=[network[1], self.members["Server Operations"][0]],
             reason="All remote workers are cut off."))
         story.then(2, lambda s: services.escalate_hierarchical(
             s["major"], network[0], reason="About 400 remote users cannot work."))
@@ -421,13 +431,13 @@ def state_quotas(count: int) -> dict[str, int]:
     return quotas
 
 
-def load_demo_incidents(ref: Reference, count: int = 300, seed: int = 0) -> int:
+def load_demo_incidents(ctx: demo.Context, count: int = 300, seed: int = 0) -> int:
     """Play about ``count`` incident stories (two of them major incidents with
     their children when ``count`` allows); returns how many incidents exist
     afterwards. Notifications of this past history are marked as e-mailed
     (nobody is mailed about it) and, when older than two days, as read."""
     rng = random.Random(seed)
-    planner = Planner(ref, rng)
+    planner = Planner(ctx, rng)
     last_notification = Notification.objects.order_by("-pk").values_list("pk", flat=True)
     first_notification = (last_notification.first() or 0) + 1
     stories = []
@@ -448,3 +458,11 @@ def load_demo_incidents(ref: Reference, count: int = 300, seed: int = 0) -> int:
         read_at=F("created_at"))
     return Incident.objects.count()
 
+
+
+@demo.story("incidents.history", kind=demo.HISTORY,
+            after=("accounts.department", "catalog.services", "cmdb.items",
+                   "incidents.categories"))
+def history(ctx: demo.Context) -> None:
+    """A few months of incidents (``ctx.count``, ``ctx.seed``) played through the services."""
+    load_demo_incidents(ctx, count=ctx.count, seed=ctx.seed)

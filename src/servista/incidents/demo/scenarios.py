@@ -2,8 +2,9 @@
 words a caller uses, the category, service and items concerned, the group
 that fixes it, the notes the support staff write and how it ends.
 
-Used by the demo stories (through the services) and by the bulk loader
-(straight into the tables), so both data sets read alike.
+Used by the demo's history (through the services, ``history.py``) and by
+the bulk loader (straight into the tables, ``bulk.py``), so both data sets
+read alike.
 """
 
 from dataclasses import dataclass
