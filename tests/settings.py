@@ -17,3 +17,6 @@ BROKER_URL = CELERY_BROKER_URL = ""
 # Tests run each in one transaction on "default": numbers are taken there too,
 # except in the test of the separate numbering connection, which turns it on.
 SERVISTA = {**SERVISTA, "SEPARATE_NUMBERING": False}  # noqa: F405
+
+# A practice that exists only in the tests, built from the kit (tests/practice).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.practice"]  # noqa: F405

@@ -120,6 +120,68 @@ def nothing_changed(*objs):
     assert not changed, f"a refused operation changed stored data: {changed}"
 
 
+def forward_relations(model, leave_out=()) -> list:
+    """The relation fields of ``model`` that point to other rows (foreign
+    keys and many-to-many), but those named in ``leave_out``."""
+    return [f for f in model._meta.get_fields()
+            if f.concrete and f.is_relation and (f.many_to_one or f.many_to_many)
+            and f.name not in leave_out]
+
+
+def relations_left_empty(model, objects, leave_out=()) -> list[str]:
+    """The relations of ``model`` that none of ``objects`` fills: a query
+    count over those objects cannot see a missing join or prefetch of them."""
+    empty = []
+    for field in forward_relations(model, leave_out):
+        if field.many_to_many:
+            filled = any(getattr(obj, field.name).exists() for obj in objects)
+        else:
+            filled = any(getattr(obj, field.attname) is not None for obj in objects)
+        if not filled:
+            empty.append(field.name)
+    return empty
+
+
+def form_data(form, changes: dict) -> dict:
+    """What a browser sends for an unbound ``form`` after typing ``changes``:
+    each field as the form renders it (``BoundField.value()``)."""
+    data = {}
+    for name in form.fields:
+        value = changes[name] if name in changes else form[name].value()
+        if isinstance(value, list | tuple):
+            data[name] = [v.pk if hasattr(v, "pk") else v for v in value]
+        elif hasattr(value, "pk"):
+            data[name] = value.pk
+        else:
+            data[name] = "" if value is None else value
+    return data
+
+
+class QueryCountCase:
+    """The query-count check of a list: one page of objects that fill every
+    relation, then five times as many; the number of queries must not move.
+    ``make_filled_objects()`` gives objects that together fill every
+    relation of the model (the check fails when they leave one empty, since
+    it could not see a missing join or prefetch of it);
+    ``unshown_relations`` names relations the list does not show."""
+
+    unshown_relations: tuple[str, ...] = ()
+
+    def make_filled_objects(self) -> list:
+        return [self.make_object()]
+
+    def assert_queries_flat(self, count_queries) -> None:
+        first = self.make_filled_objects()
+        empty = relations_left_empty(self.model, first, self.unshown_relations)
+        self.assertFalse(empty, f"the objects of make_filled_objects() leave {empty} empty: "
+                                "the query count cannot see a missing join or prefetch")
+        few = count_queries()
+        for _ in range(4):
+            self.make_filled_objects()
+        many = count_queries()
+        self.assertEqual(few, many, "list queries grow with the number of rows (N+1)")
+
+
 @functools.cache
 def openapi_components() -> dict:
     from servista.api.api import api
@@ -228,7 +290,7 @@ class APIViewTestCases:
                 r = self.api("GET", self.url(obj), getattr(self.cast, self.hidden_from))
                 self.assertStatus(r, 404)
 
-    class ListObjectsTest(Base):
+    class ListObjectsTest(QueryCountCase, Base):
         view_role = Role.REQUESTER
 
         def test_list_objects(self):
@@ -242,25 +304,18 @@ class APIViewTestCases:
                 self.assertMatchesSchema(item)
             self.assertGreaterEqual(r.data["count"], 3)
 
+        def count_list_queries(self) -> int:
+            token = self.token_for(self.cast.by_role[self.view_role])
+            # The first request warms the caches (token, content types).
+            for _ in range(2):
+                with CaptureQueriesContext(connection) as ctx:
+                    response = self.client.get(self.url(), {"limit": 500},
+                                               HTTP_AUTHORIZATION=f"Bearer {token}")
+                self.assertEqual(response.status_code, 200)
+            return len(ctx.captured_queries)
+
         def test_list_queries_do_not_grow_with_rows(self):
-            user = self.cast.by_role[self.view_role]
-            token = self.token_for(user)
-            self.make_object()
-
-            def count_queries():
-                # The first request warms the caches (token, content types).
-                for _ in range(2):
-                    with CaptureQueriesContext(connection) as ctx:
-                        response = self.client.get(self.url(), {"limit": 500},
-                                                   HTTP_AUTHORIZATION=f"Bearer {token}")
-                    self.assertEqual(response.status_code, 200)
-                return len(ctx.captured_queries)
-
-            few = count_queries()
-            for _ in range(4):
-                self.make_object()
-            many = count_queries()
-            self.assertEqual(few, many, "list queries grow with the number of rows (N+1)")
+            self.assert_queries_flat(self.count_list_queries)
 
         def test_list_refused_without_auth(self):
             self.assertStatus(self.api("GET", self.url()), 401)
@@ -357,7 +412,7 @@ class ViewTestCases:
             call = getattr(self.client, method)
             return call(url, data or {}, **extra)
 
-    class ListViewTest(Base):
+    class ListViewTest(QueryCountCase, Base):
         view_role = Role.AGENT
 
         def test_list_shows_objects(self):
@@ -371,21 +426,15 @@ class ViewTestCases:
             self.assertEqual(r.status_code, 302)
             self.assertIn("/login/", r["Location"])
 
-        def test_list_queries_do_not_grow_with_rows(self):
-            user = self.cast.by_role[self.view_role]
-            self.make_object()
-
-            def count():
-                self.client.force_login(user)
+        def count_list_queries(self) -> int:
+            self.client.force_login(self.cast.by_role[self.view_role])
+            for _ in range(2):  # the first one warms the caches
                 with CaptureQueriesContext(connection) as ctx:
                     self.assertEqual(self.client.get(self.list_url).status_code, 200)
-                return len(ctx.captured_queries)
+            return len(ctx.captured_queries)
 
-            count()
-            few = count()
-            for _ in range(4):
-                self.make_object()
-            self.assertEqual(few, count(), "list page queries grow with the rows (N+1)")
+        def test_list_queries_do_not_grow_with_rows(self):
+            self.assert_queries_flat(self.count_list_queries)
 
     class DetailViewTest(Base):
         view_role = Role.AGENT
@@ -456,11 +505,7 @@ class ViewTestCases:
             obj = self.make_object()
             r = self.page(self.edit_url(obj), self.cast.by_role[self.edit_role])
             self.assertEqual(r.status_code, 200)
-            data = {**r.context["form"].initial, **self.edit_data}
-            data = {k: (v.pk if hasattr(v, "pk") else ("" if v is None else v))
-                    for k, v in data.items()}
-            if "caller" in data and hasattr(obj, "caller"):
-                data["caller"] = obj.caller.username
+            data = form_data(r.context["form"], self.edit_data)
             r = self.page(self.edit_url(obj), self.cast.by_role[self.edit_role], data,
                           method="post")
             self.assertEqual(r.status_code, 302, r.context and r.context["form"].errors)

@@ -1,5 +1,5 @@
 from servista.core.models import JournalEntry
-from servista.incidents.factories import IncidentFactory
+from servista.incidents.factories import IncidentFactory, incidents_with_every_relation
 from servista.incidents.models import Incident
 from servista.testing import APIViewTestCases, ServistaTestCase
 
@@ -19,6 +19,10 @@ class IncidentAPITest(APIViewTestCases.APIViewTestCase):
 
     def make_object(self):
         return IncidentFactory(caller=self.cast.requester)
+
+    def make_filled_objects(self):
+        return incidents_with_every_relation(caller=self.cast.requester, agent=self.cast.agent,
+                                             manager=self.cast.manager)
 
 
 class PriorityTest(ServistaTestCase):

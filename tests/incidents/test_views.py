@@ -1,5 +1,5 @@
 from servista.incidents import services
-from servista.incidents.factories import IncidentFactory
+from servista.incidents.factories import IncidentFactory, incidents_with_every_relation
 from servista.incidents.models import Incident
 from servista.testing import ServistaTestCase, ViewTestCases
 
@@ -17,6 +17,10 @@ class IncidentViewTest(ViewTestCases.ListViewTest, ViewTestCases.DetailViewTest,
 
     def make_object(self):
         return IncidentFactory(caller=self.cast.requester)
+
+    def make_filled_objects(self):
+        return incidents_with_every_relation(caller=self.cast.requester, agent=self.cast.agent,
+                                             manager=self.cast.manager)
 
     def edit_url(self, obj):
         return f"/incidents/{obj.number}/edit/"

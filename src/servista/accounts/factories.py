@@ -1,5 +1,6 @@
-"""Factories for people, organizations and groups: used by the tests, the
-demo data and the benchmark generator (seeded, so runs are repeatable)."""
+"""Factories for people, organizations and groups, used by the tests. With
+``filled=True`` a factory fills every relation of what it makes, so that a
+query-count check over its objects sees a missing join or prefetch."""
 
 import factory
 from factory.django import DjangoModelFactory
@@ -49,9 +50,16 @@ class GroupFactory(DjangoModelFactory):
         django_get_or_create = ("name",)
         skip_postgeneration_save = True
 
+    class Params:
+        filled = factory.Trait(manager=factory.SubFactory(ManagerFactory))
+
     name = factory.Sequence(lambda n: f"Support group {n}")
 
     @factory.post_generation
     def members(self, create, extracted, **kwargs):
-        if create and extracted:
+        if not create:
+            return
+        if extracted:
             self.members.add(*extracted)
+        elif self.manager_id is not None:  # filled: the manager and an agent
+            self.members.add(self.manager, AgentFactory())

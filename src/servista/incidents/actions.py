@@ -3,12 +3,11 @@
 dialogs) and the command line (``servista incident <verb>``)."""
 
 from servista.accounts.models import User
-from servista.core.records.actions import Action, ActionSet
+from servista.core.records.actions import Action, ActionSet, assign_action, take_action
 from servista.core.schemas import ReasonIn
 
 from . import services
 from .forms import (
-    AssignForm,
     EscalateForm,
     HoldForm,
     MajorForm,
@@ -20,7 +19,7 @@ from .forms import (
     SwarmForm,
 )
 from .models import Incident
-from .schemas import AssignIn, EscalateIn, HoldIn, MajorIn, ParentIn, PriorityIn, ResolveIn, SwarmIn
+from .schemas import EscalateIn, HoldIn, MajorIn, ParentIn, PriorityIn, ResolveIn, SwarmIn
 
 State = Incident.State
 
@@ -65,21 +64,13 @@ def priority_data(options) -> dict:
 
 
 ACTIONS = ActionSet(
-    Action("take", "Assign to me", permission="assign", schema=ReasonIn, style="primary",
-           summary="Assign to yourself",
-           shown_if=lambda inc, user: inc.assigned_to_id != user.pk,
-           run=lambda inc, user, data, version: services.take(inc, user,
-                                                              expected_version=version)),
+    take_action(services.rules),
     Action("start", "Start work", form=ReasonForm, schema=ReasonIn,
            target=State.IN_PROGRESS, summary="Start or resume work (to in progress)",
            shown_if=lambda inc, user: inc.state != State.RESOLVED,
            run=lambda inc, user, data, version: services.change_state(
                inc, user, State.IN_PROGRESS, reason=_reason(data), expected_version=version)),
-    Action("assign", "Assign", form=AssignForm, schema=AssignIn, permission="assign",
-           summary="Assign to a group and/or an agent of it",
-           run=lambda inc, user, data, version: services.assign(
-               inc, user, assignment_group=data.get("assignment_group"),
-               assigned_to=data.get("assigned_to"), expected_version=version)),
+    assign_action(services.rules),
     Action("hold", "Put on hold", form=HoldForm, schema=HoldIn, target=State.ON_HOLD,
            summary="Put on hold (reason required)",
            cli_flags={"hold_reason": ("--reason",), "reason": ("--note",)},

@@ -114,3 +114,29 @@ class ActionSet:
 
     def extended(self, *actions: Iterable[Action]) -> "ActionSet":
         return ActionSet(*self, *actions)
+
+
+# --- the actions most records offer, from the kit's services --------------------------
+
+
+def take_action(service) -> Action:
+    """"Assign to me": the acting agent takes the record."""
+    from servista.core.schemas import ReasonIn
+
+    return Action(
+        "take", "Assign to me", permission="assign", schema=ReasonIn, style="primary",
+        summary="Assign to yourself", shown_if=lambda rec, user: rec.assigned_to_id != user.pk,
+        run=lambda rec, user, data, version: service.take(rec, user, expected_version=version))
+
+
+def assign_action(service) -> Action:
+    """"Assign": to a group and/or one of its agents."""
+    from .forms import AssignForm
+    from .schemas import AssignIn
+
+    return Action(
+        "assign", "Assign", form=AssignForm, schema=AssignIn, permission="assign",
+        summary="Assign to a group and/or an agent of it",
+        run=lambda rec, user, data, version: service.assign(
+            rec, user, assignment_group=data.get("assignment_group"),
+            assigned_to=data.get("assigned_to"), expected_version=version))

@@ -15,6 +15,7 @@ links, one route per declared action, and bulk.
 
 from ninja import Router, Status
 from ninja.decorators import decorate_view
+from pydantic import create_model
 
 from servista.core import lookup
 from servista.core import services as records
@@ -32,15 +33,35 @@ from servista.core.schemas import (
 )
 
 from .actions import ActionSet
+from .filtersets import filterset_for
+from .schemas import WorkRecordIn, WorkRecordOut, WorkRecordPatch, bulk_input
 
 
 class RecordAPI(ModelAPI):
+    """What is not declared is the kit's: the work-record schemas, the kit's
+    filters, a bulk body with the record's states."""
+
     service = None            # the practice's RecordService
     actions = ActionSet()
     # The body of POST /bulk: a list of records (named after the resource,
     # e.g. "incidents"), "action" (take, assign, state), the assignment or
-    # the state and the fields that state needs. None: no bulk route.
+    # the state and the fields that state needs (``schemas.bulk_input``).
     bulk_schema = None
+    bulk = True               # False: no bulk route
+
+    def __init__(self):
+        model = self.model
+        named = model.__name__
+        if self.out_schema is None:
+            self.out_schema = create_model(f"{named}Out", __base__=WorkRecordOut)
+        if self.create_schema is None:
+            self.create_schema = create_model(f"{named}In", __base__=WorkRecordIn)
+        if self.update_schema is None:
+            self.update_schema = create_model(f"{named}Patch", __base__=WorkRecordPatch)
+        if self.filterset is None:
+            self.filterset = filterset_for(model)
+        if self.bulk and self.bulk_schema is None:
+            self.bulk_schema = bulk_input(self.name, model)
 
     def create(self, request, data: dict):
         return self.service.create(request.auth, self.resolve(data))

@@ -76,6 +76,12 @@ class WorkRecordPatch(InputSchema):
     version: StrictInt = None
 
 
+class AssignIn(InputSchema):
+    assignment_group: RefIn | None = None
+    assigned_to: RefIn | None = None
+    version: StrictInt | None = None
+
+
 def bulk_input(resource: str, model, **state_fields):
     """The body of ``POST /<resource>/bulk``: the records (a list named after
     the resource), the action, the assignment or the state (one of the

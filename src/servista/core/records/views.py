@@ -42,7 +42,9 @@ from servista.core.generic_views import (
 from servista.core.permissions import is_agent, policy_for
 
 from .actions import ActionSet
-from .forms import CommentForm
+from .filtersets import filterset_for
+from .forms import BulkForm, CommentForm, WorkRecordForm
+from .tables import RecordTable
 
 
 class StaffOnlyMixin:
@@ -317,15 +319,17 @@ class RecordBulkView(KitMixin, ObjectMixin, View):
 
 
 class RecordViews:
-    """The declaration of one kind of record's pages; ``urls()`` gives them."""
+    """The declaration of one kind of record's pages; ``urls()`` gives them.
+    What is not declared is the kit's: its filters, columns, record form and
+    bulk bar."""
 
     model = None
     service = None
     actions = ActionSet()
     filterset = None
-    table = None
+    table = RecordTable
     form = None                     # logging and editing a record
-    bulk_form = None                # None: no bulk bar
+    bulk_form = BulkForm            # None: no bulk bar
     list_related: tuple = ()        # joined on list pages
     detail_related: tuple = ()      # joined on the record's page
     detail_template = "core/records/detail.html"
@@ -338,6 +342,16 @@ class RecordViews:
     action_view = RecordActionView
     comment_view = RecordCommentView
     bulk_view = RecordBulkView
+
+    def __init__(self):
+        model = self.model
+        if self.filterset is None:
+            self.filterset = filterset_for(model)
+        if self.form is None:
+            self.form = type(f"{model.__name__}Form", (WorkRecordForm,), {"model": model})
+        if self.bulk_form is not None and self.bulk_form.model is None:
+            self.bulk_form = type(f"{model.__name__}BulkForm", (self.bulk_form,),
+                                  {"model": model})
 
     @property
     def app_name(self) -> str:
