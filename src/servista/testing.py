@@ -523,3 +523,291 @@ class ViewTestCases:
             obj.refresh_from_db()
             for name, value in before.items():
                 self.assertEqual(getattr(obj, name), value)
+
+
+class RecordKitTestCases:
+    """What every practice built on the work-record kit gets, checked through
+    its three faces: numbering and the journal, comments and work notes,
+    links, a declared action in the API, on the page and on the command
+    line, bulk, search, the page frame, final states, stale versions,
+    affected items. Each check is made from both sides and a refusal
+    changes nothing. A test class names the practice::
+
+        class ChoreKitTest(RecordKitTestCases.KitTest):
+            model = Chore
+            api_base, page_base, cli = "/api/v1/chores", "/chores/", "chore"
+            create_data = {"short_description": "Water the plants"}
+            action, action_data, action_cli = "finish", {"reason": "Done"}, ["--reason", "Done"]
+            action_state, action_user, action_refused_user = "done", "manager", "agent"
+            final_state, final_data = "dropped", {"reason": "Not needed"}
+    """
+
+    class KitTest(ServistaTestCase):
+        model = None
+        api_base = ""
+        page_base = ""
+        cli = ""
+        create_data: dict = {}
+        action = ""
+        action_data: dict = {}
+        action_cli: list = []
+        action_state = ""
+        action_user = "agent"
+        action_refused_user = "requester"
+        final_state = ""
+        final_data: dict = {}
+
+        # --- helpers -------------------------------------------------------------
+
+        def make_record(self):
+            r = self.api("POST", self.api_base, self.cast.agent, self.create_data)
+            self.assertStatus(r, 201)
+            return self.model.objects.get(pk=r.data["id"])
+
+        @property
+        def service(self):
+            from servista.core.model_api import ModelAPI
+
+            return ModelAPI.registry[self.model].service
+
+        @property
+        def actions(self):
+            from servista.core.model_api import ModelAPI
+
+            return ModelAPI.registry[self.model].actions
+
+        def run_cli(self, *args) -> str:
+            import io
+
+            from django.core.management import call_command
+
+            out = io.StringIO()
+            call_command(self.cli, *args, stdout=out, stderr=io.StringIO())
+            return out.getvalue()
+
+        def entries(self, record):
+            from servista.core.models import JournalEntry
+
+            return list(JournalEntry.objects.for_record(record))
+
+        # --- numbering and the journal ------------------------------------------------
+
+        def test_created_with_a_number_and_journaled(self):
+            r = self.api("POST", self.api_base, self.cast.agent, self.create_data)
+            self.assertStatus(r, 201)
+            self.assertTrue(r.data["number"].startswith(self.model.number_prefix))
+            record = self.model.objects.get(number=r.data["number"])
+            (created,) = self.entries(record)
+            self.assertEqual((created.body, created.origin, created.actor),
+                             ("Created", "api", self.cast.agent))
+            self.assertIn("short_description", created.changes)
+            r = self.api("GET", f"{self.api_base}/{record.number}/journal", self.cast.agent)
+            self.assertEqual([e["body"] for e in r.data], ["Created"])
+
+        def test_create_refused_without_sign_in_or_a_description(self):
+            with self.assertNothingChanged(self.make_record()):
+                self.assertStatus(self.api("POST", self.api_base, None, self.create_data), 401)
+                r = self.api("POST", self.api_base, self.cast.agent,
+                             {**self.create_data, "short_description": " "})
+                self.assertStatus(r, 422)
+                self.assertIn("short_description", r.data["errors"])
+
+        # --- the activity stream ----------------------------------------------------------
+
+        def test_comments_are_public_and_work_notes_staff_only(self):
+            record = self.make_record()
+            url = f"{self.api_base}/{record.number}/comments"
+            r = self.api("POST", url, self.cast.agent, {"body": "Looking into it"})
+            self.assertStatus(r, 201)
+            r = self.api("POST", url, self.cast.agent, {"body": "Vendor case 42",
+                                                         "kind": "work_note"})
+            self.assertStatus(r, 201)
+            kinds = [e.kind for e in self.entries(record)]
+            self.assertEqual(kinds[-2:], ["comment", "work_note"])
+            with self.assertNothingChanged(record):
+                r = self.api("POST", url, self.cast.requester_b, {"body": "x",
+                                                                  "kind": "work_note"})
+                self.assertIn(r.status, (403, 404))
+                r = self.api("POST", url, self.cast.agent, {"body": ""})
+                self.assertStatus(r, 422)
+            # The page's activity panel takes them too.
+            self.client.force_login(self.cast.agent)
+            r = self.client.post(f"{self.page_base}{record.number}/comment/",
+                                 {"body": "From the page", "kind": "comment"},
+                                 HTTP_HX_REQUEST="true")
+            self.assertContains(r, "From the page")
+            self.assertEqual(self.entries(record)[-1].origin, "web")
+
+        def test_links_both_ways(self):
+            first, second = self.make_record(), self.make_record()
+            r = self.api("POST", f"{self.api_base}/{first.number}/links", self.cast.agent,
+                         {"target": second.number, "kind": "duplicate_of"})
+            self.assertStatus(r, 201)
+            self.assertEqual(r.data["label"], "duplicate of")
+            r = self.api("GET", f"{self.api_base}/{second.number}/links", self.cast.agent)
+            self.assertEqual([(link["other"], link["label"]) for link in r.data],
+                             [(first.number, "has duplicate")])
+            self.assertIn("Linked", self.entries(second)[-1].body)
+            with self.assertNothingChanged(first, second):
+                r = self.api("POST", f"{self.api_base}/{first.number}/links", self.cast.agent,
+                             {"target": second.number, "kind": "no_such_kind"})
+                self.assertStatus(r, 422)
+                self.assertIn("kind", r.data["errors"])
+
+        # --- a declared action in the three faces -----------------------------------------
+
+        def test_action_through_the_api_the_page_and_the_command_line(self):
+            user = getattr(self.cast, self.action_user)
+            action = self.actions.get(self.action)
+            by_api, by_page, by_cli = (self.make_record() for _ in range(3))
+
+            r = self.api("POST", f"{self.api_base}/{by_api.number}/{action.api_path}", user,
+                         self.action_data)
+            self.assertStatus(r, 200)
+            self.assertEqual(r.data["state"], self.action_state)
+
+            self.client.force_login(user)
+            page = self.client.get(f"{self.page_base}{by_page.number}/")
+            self.assertContains(page, f'id="action-{action.name}"')
+            r = self.client.post(f"{self.page_base}{by_page.number}/{action.name}/",
+                                 self.action_data, HTTP_HX_REQUEST="true")
+            self.assertEqual(r.status_code, 204, getattr(r, "content", b"")[:500])
+
+            out = self.run_cli(action.cli_verb, "--as", user.username, by_cli.number,
+                               *self.action_cli)
+            self.assertIn(by_cli.number, out)
+
+            for record, origin in ((by_api, "api"), (by_page, "web"), (by_cli, "cli")):
+                record.refresh_from_db()
+                self.assertEqual(record.state, self.action_state, origin)
+                self.assertEqual(self.entries(record)[-1].origin, origin)
+
+        def test_action_refused_in_the_three_faces(self):
+            from django.core.management.base import CommandError
+
+            refused = getattr(self.cast, self.action_refused_user)
+            action = self.actions.get(self.action)
+            record = self.make_record()
+            with self.assertNothingChanged(record):
+                r = self.api("POST", f"{self.api_base}/{record.number}/{action.api_path}",
+                             refused, self.action_data)
+                self.assertIn(r.status, (403, 404))
+                self.client.force_login(refused)
+                page = self.client.get(f"{self.page_base}{record.number}/")
+                if page.status_code == 200:  # staff: the page, without the button
+                    self.assertNotContains(page, f'id="action-{action.name}"')
+                r = self.client.post(f"{self.page_base}{record.number}/{action.name}/",
+                                     self.action_data)
+                self.assertIn(r.status_code, (302, 403, 404))
+                with self.assertRaises(CommandError):
+                    self.run_cli(action.cli_verb, "--as", refused.username, record.number,
+                                 *self.action_cli)
+
+        # --- bulk ------------------------------------------------------------------------
+
+        def test_bulk_take_through_the_api_and_the_bar(self):
+            first, second, third = (self.make_record() for _ in range(3))
+            r = self.api("POST", f"{self.api_base}/bulk", self.cast.agent,
+                         {self.api_base.rsplit("/", 1)[1].replace("-", "_"):
+                          [first.number, str(second.pk), "nope"], "action": "take"})
+            self.assertStatus(r, 200)
+            self.assertEqual(r.data["done"], [first.number, second.number])
+            self.assertEqual(list(r.data["failed"]), ["nope"])
+            self.client.force_login(self.cast.agent)
+            r = self.client.post(f"{self.page_base}bulk/", {"selection": [third.number],
+                                                             "action": "take"})
+            self.assertEqual(r.status_code, 302)
+            for record in (first, second, third):
+                record.refresh_from_db()
+                self.assertEqual(record.assigned_to, self.cast.agent)
+
+        # --- search and the page frame ---------------------------------------------------
+
+        def test_search_by_words_and_by_number(self):
+            record = self.make_record()
+            word = record.short_description.split()[-1]
+            r = self.api("GET", self.api_base, self.cast.agent, {"q": word})
+            self.assertIn(record.number, [item["number"] for item in r.data["items"]])
+            self.client.force_login(self.cast.agent)
+            r = self.client.get("/search/", {"q": word})
+            self.assertContains(r, record.number)
+            r = self.client.get("/search/", {"q": record.number.lower()})
+            self.assertRedirects(r, record.get_absolute_url(), fetch_redirect_response=False)
+
+        def test_the_frame_shows_the_practice_to_the_staff_only(self):
+            self.client.force_login(self.cast.agent)
+            r = self.client.get("/search/")
+            self.assertContains(r, f'href="{self.page_base}"')
+            self.assertContains(r, f'href="{self.page_base}new/"')
+            self.client.force_login(self.cast.requester)
+            r = self.client.get("/search/")
+            self.assertNotContains(r, f'href="{self.page_base}"')
+            r = self.client.get(self.page_base)
+            self.assertEqual(r.status_code, 302)  # to the requester's home
+
+        # --- final states, versions, affected items -----------------------------------------
+
+        def test_a_final_record_takes_no_more_work(self):
+            record = self.make_record()
+            self.service.change_state(record, self.cast.agent, self.final_state,
+                                      **self.final_data)
+            record.refresh_from_db()
+            with self.assertNothingChanged(record):
+                r = self.api("POST", f"{self.api_base}/{record.number}/comments",
+                             self.cast.agent, {"body": "Too late"})
+                self.assertStatus(r, 409)
+                r = self.api("PATCH", f"{self.api_base}/{record.number}", self.cast.agent,
+                             {"short_description": "Changed"})
+                self.assertStatus(r, 409)
+
+        def test_a_stale_version_changes_nothing(self):
+            record = self.make_record()
+            r = self.api("PATCH", f"{self.api_base}/{record.number}", self.cast.agent,
+                         {"urgency": 1}, headers={"If-Match": '"1"'})
+            self.assertStatus(r, 200)
+            self.assertEqual(r.headers["ETag"], '"2"')
+            record.refresh_from_db()
+            with self.assertNothingChanged(record):
+                r = self.api("PATCH", f"{self.api_base}/{record.number}", self.cast.agent,
+                             {"urgency": 3}, headers={"If-Match": '"1"'})
+                self.assertStatus(r, 412)
+
+        def test_affected_services_and_items(self):
+            from servista.catalog.factories import ServiceFactory
+            from servista.cmdb.factories import ConfigurationItemFactory
+
+            record = self.make_record()
+            mail, gateway = ServiceFactory(name="Mail"), ConfigurationItemFactory(name="mx-01")
+            r = self.api("PATCH", f"{self.api_base}/{record.number}", self.cast.agent,
+                         {"affected_services": ["Mail"], "affected_cis": [gateway.pk]})
+            self.assertStatus(r, 200)
+            self.assertEqual([s["display"] for s in r.data["affected_services"]], ["Mail"])
+            self.assertEqual([c["display"] for c in r.data["affected_cis"]], ["mx-01"])
+            change = self.entries(record)[-1].changes
+            self.assertEqual(change["affected_services"]["new_display"], "Mail")
+            self.client.force_login(self.cast.agent)
+            self.assertContains(self.client.get(record.get_absolute_url()), "mx-01")
+            r = self.api("GET", self.api_base, self.cast.agent, {"affects_ci": "mx-01"})
+            self.assertEqual([item["number"] for item in r.data["items"]], [record.number])
+            del mail
+            record.refresh_from_db()
+            with self.assertNothingChanged(record):
+                r = self.api("PATCH", f"{self.api_base}/{record.number}", self.cast.agent,
+                             {"affected_cis": ["no-such-item"]})
+                self.assertStatus(r, 422)
+                self.assertIn("affected_cis", r.data["errors"])
+
+        # --- the command line -------------------------------------------------------------
+
+        def test_command_line_creates_lists_shows_updates_and_comments(self):
+            number = self.run_cli("create", "--as", "alice", "-s", "Printer on floor 3 jams",
+                                  "--urgency", "1").strip()
+            record = self.model.objects.get(number=number)
+            self.assertEqual((record.opened_by, record.urgency), (self.cast.agent, 1))
+            self.assertIn(number, self.run_cli("list", "--as", "alice", "-q", "printer"))
+            self.run_cli("update", "--as", "alice", number, "--set", "group=Network")
+            self.run_cli("comment", "--as", "alice", number, "Toner ordered", "--work-note")
+            shown = self.run_cli("show", "--as", "alice", number)
+            self.assertIn("Network", shown)
+            self.assertIn("Toner ordered", shown)
+            self.assertEqual({e.origin for e in self.entries(record)}, {"cli"})

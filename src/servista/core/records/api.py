@@ -48,6 +48,9 @@ class RecordAPI(ModelAPI):
     # the state and the fields that state needs (``schemas.bulk_input``).
     bulk_schema = None
     bulk = True               # False: no bulk route
+    # What the answers show of the shared relations: joined, and prefetched.
+    joined: tuple = ("assignment_group", "assigned_to", "opened_by")
+    prefetched: tuple = ("service", "configuration_item", "affected_services", "affected_cis")
 
     def __init__(self):
         model = self.model
@@ -62,6 +65,10 @@ class RecordAPI(ModelAPI):
             self.filterset = filterset_for(model)
         if self.bulk and self.bulk_schema is None:
             self.bulk_schema = bulk_input(self.name, model)
+
+    def get_queryset(self, request):
+        return self.model._default_manager.select_related(*self.joined) \
+            .prefetch_related(*self.prefetched)
 
     def create(self, request, data: dict):
         return self.service.create(request.auth, self.resolve(data))

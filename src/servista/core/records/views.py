@@ -330,8 +330,9 @@ class RecordViews:
     table = RecordTable
     form = None                     # logging and editing a record
     bulk_form = BulkForm            # None: no bulk bar
-    list_related: tuple = ()        # joined on list pages
-    detail_related: tuple = ()      # joined on the record's page
+    list_related: tuple = ("assignment_group", "assigned_to")  # joined on list pages
+    detail_related: tuple = ("assignment_group", "assigned_to", "opened_by", "service",
+                             "configuration_item")        # joined on the record's page
     detail_template = "core/records/detail.html"
     create_label = ""               # the "new" button (default: "New <record>")
 
