@@ -1,3 +1,8 @@
+"""The incident REST API: the standard resource tests, priority from the
+matrix and its override, resolving, refused transitions and how they are
+named, optimistic locking (If-Match), visibility to requesters, the journal,
+bad input and links between records."""
+
 from servista.core.models import JournalEntry
 from servista.incidents.factories import IncidentFactory
 from servista.incidents.models import Incident
@@ -97,6 +102,15 @@ class ResolveTest(ServistaTestCase):
         r = self.api("PATCH", f"{API}/{inc.number}", self.cast.agent, {"state": "closed"})
         self.assertStatus(r, 409)
         self.assertIn("state", r.data["errors"])
+
+
+class TransitionMessageTest(ServistaTestCase):
+    def test_refused_transition_names_states_for_people_and_programs(self):
+        inc = IncidentFactory(caller=self.cast.requester)
+        r = self.api("POST", f"{API}/{inc.number}/close", self.cast.agent, {})
+        self.assertStatus(r, 409)
+        self.assertIn("Cannot go from New to Closed", r.data["detail"])
+        self.assertIn("In progress (in_progress)", r.data["detail"])
 
 
 class ConcurrencyTest(ServistaTestCase):

@@ -1,6 +1,6 @@
-"""Work on resolved, closed and cancelled incidents; what requesters read of
-staff reasons; references that may not be used; how the journal names
-related objects."""
+"""Work on resolved, closed and cancelled incidents (through the services, the
+API and the incident page); what requesters read of staff reasons;
+references that may not be used; how the journal names related objects."""
 
 from unittest import mock
 
@@ -14,6 +14,7 @@ from servista.incidents.factories import IncidentFactory
 from servista.testing import ServistaTestCase
 
 API = "/api/v1/incidents"
+HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 class FinishedIncidentTest(ServistaTestCase):
@@ -71,6 +72,27 @@ class FinishedIncidentTest(ServistaTestCase):
                 before = JournalEntry.objects.for_record(inc).count()
                 inc.refresh_from_db()
                 self.assertEqual(JournalEntry.objects.for_record(inc).count(), before)
+
+
+def resolved(cast, caller):
+    inc = IncidentFactory(caller=caller)
+    return services.resolve(inc, cast.agent, resolution_code="solved_permanently",
+                            resolution_notes="Fixed.")
+
+
+class FinalIncidentPageTest(ServistaTestCase):
+    def test_closed_incident_offers_no_comment_box_and_no_edit(self):
+        inc = services.close(resolved(self.cast, self.cast.requester), self.cast.requester)
+        self.client.force_login(self.cast.agent)
+        page = self.client.get(inc.get_absolute_url())
+        self.assertNotContains(page, 'id="comment-form"')
+        r = self.client.get(f"/incidents/{inc.number}/edit/")
+        self.assertRedirects(r, inc.get_absolute_url(), fetch_redirect_response=False)
+        r = self.client.post(f"/incidents/{inc.number}/comment/", {"body": "x",
+                                                                   "kind": "comment"}, **HTMX)
+        self.assertEqual(r.status_code, 422)
+        open_one = IncidentFactory(caller=self.cast.requester)
+        self.assertContains(self.client.get(open_one.get_absolute_url()), 'id="comment-form"')
 
 
 class RequesterReadsTest(ServistaTestCase):

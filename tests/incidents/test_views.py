@@ -1,3 +1,11 @@
+"""The staff workspace pages of incidents: the list, detail, create and edit
+pages (the standard page tests), the queues and filters, bulk take and state
+changes, the incident page's actions, comments, optimistic locking of edits,
+and what every page shows besides its data (the keyboard-shortcut help, the
+times of the activity)."""
+
+import re
+
 from servista.incidents import services
 from servista.incidents.factories import IncidentFactory
 from servista.incidents.models import Incident
@@ -186,57 +194,26 @@ class IncidentPageTest(ServistaTestCase):
         self.assertNotEqual(self.inc.short_description, "My edit")
 
 
-class PortalTest(ServistaTestCase):
-    def test_report_and_follow(self):
+class PageDetailsTest(ServistaTestCase):
+    def test_shortcut_help_fits_the_role(self):
         self.client.force_login(self.cast.requester)
-        r = self.client.post("/portal/report/", {"short_description": "Cannot print",
-                                                 "impact": 3, "urgency": 2})
-        inc = Incident.objects.get(short_description="Cannot print")
-        self.assertRedirects(r, f"/portal/tickets/{inc.number}/")
-        self.assertEqual(inc.caller, self.cast.requester)
-        self.assertEqual(inc.channel, "portal")
-        self.assertEqual(inc.priority, 4)
-        self.assertEqual(inc.assignment_group, self.cast.service_desk)
         r = self.client.get("/portal/")
-        self.assertContains(r, inc.number)
+        self.assertNotContains(r, "<kbd>w</kbd>")
+        self.assertNotContains(r, "<kbd>j</kbd>")
+        self.assertNotContains(r, "<kbd>x</kbd>")
+        self.assertContains(r, "Report a problem</td>")
+        self.assertContains(r, 'data-new-url="/portal/report/"')
+        self.client.force_login(self.cast.agent)
+        r = self.client.get("/portal/")
+        self.assertContains(r, "<kbd>w</kbd>")
+        self.assertContains(r, "<kbd>j</kbd>")
+        self.assertContains(r, 'data-new-url="/incidents/new/"')
 
-    def test_report_without_description_shows_error(self):
-        self.client.force_login(self.cast.requester)
-        r = self.client.post("/portal/report/", {"short_description": "", "impact": 3,
-                                                 "urgency": 3})
-        self.assertEqual(r.status_code, 422)
-        self.assertIn("short_description", r.context["form"].errors)
-
-    def test_other_organization_and_work_notes_hidden(self):
+    def test_activity_shows_absolute_and_relative_time(self):
         inc = IncidentFactory(caller=self.cast.requester)
-        services.work_note(inc, self.cast.agent, "internal-detail-xyz")
-        services.comment(inc, self.cast.agent, "public-answer-abc")
-        self.client.force_login(self.cast.requester_b)
-        self.assertEqual(self.client.get(f"/portal/tickets/{inc.number}/").status_code, 404)
-        self.assertNotContains(self.client.get("/portal/?tab=all"), inc.number)
-        self.client.force_login(self.cast.colleague)
-        r = self.client.get(f"/portal/tickets/{inc.number}/")
-        self.assertContains(r, "public-answer-abc")
-        self.assertNotContains(r, "internal-detail-xyz")
-
-    def test_caller_reopens_by_comment_and_confirms(self):
-        inc = IncidentFactory(caller=self.cast.requester)
-        services.resolve(inc, self.cast.agent, resolution_code="solved_remotely",
-                         resolution_notes="Reset your profile")
-        self.client.force_login(self.cast.requester)
-        r = self.client.get(f"/portal/tickets/{inc.number}/")
-        self.assertContains(r, 'id="confirm-button"')
-        self.client.post(f"/portal/tickets/{inc.number}/comment/", {"body": "Still broken"})
-        inc.refresh_from_db()
-        self.assertEqual(inc.state, "in_progress")
-        services.resolve(inc, self.cast.agent, resolution_code="solved_permanently",
-                         resolution_notes="Replaced the disk")
-        # A colleague may not confirm someone else's resolution.
-        self.client.force_login(self.cast.colleague)
-        self.client.post(f"/portal/tickets/{inc.number}/confirm/")
-        inc.refresh_from_db()
-        self.assertEqual(inc.state, "resolved")
-        self.client.force_login(self.cast.requester)
-        self.client.post(f"/portal/tickets/{inc.number}/confirm/")
-        inc.refresh_from_db()
-        self.assertEqual(inc.state, "closed")
+        self.client.force_login(self.cast.agent)
+        html = self.client.get(inc.get_absolute_url()).content.decode()
+        activity = html[html.index('id="activity"'):]
+        stamp = inc.opened_at.strftime("%-d %b %Y")
+        self.assertRegex(activity, r"<time [^>]*>" + re.escape(stamp)
+                         + r" \d\d:\d\d · [^<]+ ago</time>")
