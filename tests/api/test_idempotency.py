@@ -32,7 +32,8 @@ class IdempotentActionsTest(ServistaTestCase):
         self.assertEqual(inc.version, first.data["version"])
         self.assertEqual(JournalEntry.objects.for_record(inc).count(), entries)
         # Without the key, the same request is a new one (and a wrong one now).
-        self.assertStatus(self.api("POST", url, self.cast.agent, data), 409)
+        with self.assertNothingChanged(inc):
+            self.assertStatus(self.api("POST", url, self.cast.agent, data), 409)
 
     def test_same_json_in_another_layout_is_the_same_request(self):
         inc = IncidentFactory(caller=self.cast.requester)
@@ -50,8 +51,9 @@ class IdempotentActionsTest(ServistaTestCase):
         self.assertEqual(retry.status_code, 200, retry.content)
         self.assertEqual(retry.json(), first.json())
         self.assertEqual(retry["Idempotent-Replayed"], "true")
-        other = self.client.post(url, json.dumps({"assignment_group": "Network"}),
-                                 content_type="application/json", **auth)
+        with self.assertNothingChanged(inc):
+            other = self.client.post(url, json.dumps({"assignment_group": "Network"}),
+                                     content_type="application/json", **auth)
         self.assertEqual(other.status_code, 422)
         self.assertIn("Idempotency-Key", other.json()["errors"])
         inc.refresh_from_db()
@@ -73,9 +75,11 @@ class IdempotentActionsTest(ServistaTestCase):
 class RefusedRequestKeyTest(ServistaTestCase):
     def test_a_refused_request_does_not_use_up_its_key(self):
         key = {"Idempotency-Key": "fix-and-retry"}
-        r = self.api("POST", API, self.cast.agent,
-                     {"short_description": "x", "caller": "rita", "bogus": 1}, headers=key)
+        with self.assertNothingChanged():
+            r = self.api("POST", API, self.cast.agent,
+                         {"short_description": "x", "caller": "rita", "bogus": 1}, headers=key)
         self.assertStatus(r, 422)
+        self.assertFalse(Incident.objects.exists())
         r = self.api("POST", API, self.cast.agent, {"short_description": "x", "caller": "rita"},
                      headers=key)
         self.assertStatus(r, 201)
@@ -85,8 +89,9 @@ class RefusedRequestKeyTest(ServistaTestCase):
         self.assertEqual(Incident.objects.filter(short_description="x").count(), 1)
         inc = Incident.objects.get(number=r.data["number"])
         stale = {"Idempotency-Key": "stale-then-fresh", "If-Match": '"99"'}
-        self.assertStatus(self.api("POST", f"{API}/{inc.number}/take", self.cast.agent, {},
-                                   headers=stale), 412)
+        with self.assertNothingChanged(inc):
+            self.assertStatus(self.api("POST", f"{API}/{inc.number}/take", self.cast.agent, {},
+                                       headers=stale), 412)
         r = self.api("POST", f"{API}/{inc.number}/take", self.cast.agent, {},
                      headers={"Idempotency-Key": "stale-then-fresh"})
         self.assertStatus(r, 200)

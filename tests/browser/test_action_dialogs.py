@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from servista.incidents import services
 from servista.incidents.factories import IncidentFactory
+from servista.testing import nothing_changed
 from tests.browser.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,8 +29,9 @@ def test_escalation_choices_can_be_clicked(live_server, page, cast):
     modal = open_dialog(page, "escalate")
     # A first submission without a reason: the errors replace the form, not
     # the dialog inside itself.
-    modal.locator("#action-form-submit").click()
-    expect(modal.locator(".invalid-feedback").first).to_be_visible()
+    with nothing_changed(inc):
+        modal.locator("#action-form-submit").click()
+        expect(modal.locator(".invalid-feedback").first).to_be_visible()
     expect(modal.locator(".modal-header")).to_have_count(1)
     expect(modal.locator(".btn-close")).to_have_count(1)
     # The choices are full width and one a line; a mouse click on the label
@@ -66,11 +68,13 @@ def test_failed_requests_are_reported_and_the_dialog_stays(live_server, page, ca
     page.unroute("**/resolve/")
     # Meanwhile someone else cancels it: the action is refused (409).
     services.cancel(inc, cast.agent2, reason="Duplicate")
-    modal.locator("#action-form-submit").click()
-    expect(toast.last).to_contain_text("409")
+    with nothing_changed(inc):
+        modal.locator("#action-form-submit").click()
+        expect(toast.last).to_contain_text("409")
     expect(toast.last).to_contain_text("not possible")
     expect(modal).to_be_visible()
     # A dialog the role may not open (403).
-    page.evaluate("url => htmx.ajax('GET', url, {target: '#action-modal-content'})",
-                  f"{inc.get_absolute_url()}priority/")
-    expect(toast.last).to_contain_text("403")
+    with nothing_changed(inc):
+        page.evaluate("url => htmx.ajax('GET', url, {target: '#action-modal-content'})",
+                      f"{inc.get_absolute_url()}priority/")
+        expect(toast.last).to_contain_text("403")

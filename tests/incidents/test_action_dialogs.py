@@ -22,14 +22,15 @@ class HtmxAnswersTest(ServistaTestCase):
         current = {"HTTP_HX_CURRENT_URL": f"http://testserver{page}"}
         for method, url in (("post", f"{page}comment/"), ("get", f"{page}resolve/"),
                             ("post", f"{page}resolve/"), ("get", "/incidents/priority-preview")):
-            with self.subTest(url=url):
+            with self.subTest(url=url), self.assertNothingChanged(self.inc):
                 r = getattr(self.client, method)(url, {"body": "x"}, **HTMX, **current)
                 self.assertNotEqual(r.status_code, 302)
                 self.assertNotContains(r, "login-submit", status_code=r.status_code)
                 self.assertEqual(r["HX-Redirect"], f"/login/?next={page}")
         # An HX-Current-URL of another site is not a place to come back to.
-        r = self.client.post(f"{page}comment/", {"body": "x"}, **HTMX,
-                             HTTP_HX_CURRENT_URL="https://evil.example/")
+        with self.assertNothingChanged(self.inc):
+            r = self.client.post(f"{page}comment/", {"body": "x"}, **HTMX,
+                                 HTTP_HX_CURRENT_URL="https://evil.example/")
         self.assertEqual(r["HX-Redirect"], f"/login/?next={page}comment/")
         # Without HTMX, the ordinary redirect to the sign-in page.
         r = self.client.get(page)
@@ -45,8 +46,9 @@ class HtmxAnswersTest(ServistaTestCase):
         self.client.force_login(self.cast.agent)
         r = self.client.get(f"/incidents/{self.inc.number}/resolve/", **HTMX)
         self.assertContains(r, "modal-header")
-        r = self.client.post(f"/incidents/{self.inc.number}/resolve/",
-                             {"resolution_notes": "Replaced toner"}, **HTMX)
+        with self.assertNothingChanged(self.inc):
+            r = self.client.post(f"/incidents/{self.inc.number}/resolve/",
+                                 {"resolution_notes": "Replaced toner"}, **HTMX)
         self.assertEqual(r.status_code, 422)
         body = r.content.decode()
         self.assertNotIn("modal-header", body)
@@ -55,7 +57,9 @@ class HtmxAnswersTest(ServistaTestCase):
         self.assertIn('id="action-form"', body)
         self.assertIn("A resolution code is required", body)
         # A form error from the form itself (not the service) too.
-        r = self.client.post(f"/incidents/{self.inc.number}/cancel/", {"reason": ""}, **HTMX)
+        with self.assertNothingChanged(self.inc):
+            r = self.client.post(f"/incidents/{self.inc.number}/cancel/", {"reason": ""},
+                                 **HTMX)
         self.assertEqual(r.status_code, 422)
         self.assertNotContains(r, "modal-header", status_code=422)
 
@@ -77,12 +81,13 @@ class ActionRefusalTest(ServistaTestCase):
     def test_start_on_resolved_incident_is_refused(self):
         services.resolve(self.inc, self.cast.agent, resolution_code="user_error",
                          resolution_notes="Explained")
-        for headers in ({}, HTMX):
-            r = self.client.post(self.url("start"), {"reason": "bypass"}, **headers)
-            self.assertEqual(r.status_code, 409)
-            self.assertContains(r, "not possible", status_code=409)
-            self.assertContains(r, "data-error-message", status_code=409)
-        self.assertEqual(self.client.get(self.url("start"), **HTMX).status_code, 409)
+        with self.assertNothingChanged(self.inc):
+            for headers in ({}, HTMX):
+                r = self.client.post(self.url("start"), {"reason": "bypass"}, **headers)
+                self.assertEqual(r.status_code, 409)
+                self.assertContains(r, "not possible", status_code=409)
+                self.assertContains(r, "data-error-message", status_code=409)
+            self.assertEqual(self.client.get(self.url("start"), **HTMX).status_code, 409)
         self.inc.refresh_from_db()
         self.assertEqual(self.inc.state, "resolved")
         self.assertEqual(self.inc.reopen_count, 0)
@@ -93,23 +98,27 @@ class ActionRefusalTest(ServistaTestCase):
         self.assertEqual(self.inc.state, "in_progress")
 
     def test_manager_only_dialogs_are_refused_to_agents(self):
-        r = self.client.get(self.url("priority"), **HTMX)
-        self.assertEqual(r.status_code, 403)
-        self.assertContains(r, "data-error-message", status_code=403)
-        r = self.client.post(self.url("priority"), {"priority": "1", "reason": "x"}, **HTMX)
-        self.assertEqual(r.status_code, 403)
-        # An invalid form does not hide the refusal behind a 422.
-        r = self.client.post(self.url("major"), {}, **HTMX)
-        self.assertEqual(r.status_code, 403)
+        with self.assertNothingChanged(self.inc):
+            r = self.client.get(self.url("priority"), **HTMX)
+            self.assertEqual(r.status_code, 403)
+            self.assertContains(r, "data-error-message", status_code=403)
+            r = self.client.post(self.url("priority"), {"priority": "1", "reason": "x"},
+                                 **HTMX)
+            self.assertEqual(r.status_code, 403)
+            # An invalid form does not hide the refusal behind a 422.
+            r = self.client.post(self.url("major"), {}, **HTMX)
+            self.assertEqual(r.status_code, 403)
         self.client.force_login(self.cast.manager)
         self.assertEqual(self.client.get(self.url("priority"), **HTMX).status_code, 200)
-        self.assertEqual(self.client.post(self.url("major"), {}, **HTMX).status_code, 422)
+        with self.assertNothingChanged(self.inc):
+            self.assertEqual(self.client.post(self.url("major"), {}, **HTMX).status_code, 422)
 
     def test_state_and_condition_refusals(self):
         services.take(self.inc, self.cast.agent)
-        self.assertEqual(self.client.post(self.url("take")).status_code, 409)
-        self.assertEqual(self.client.get(self.url("reopen"), **HTMX).status_code, 409)
-        self.assertEqual(self.client.get(self.url("close"), **HTMX).status_code, 409)
+        with self.assertNothingChanged(self.inc):
+            self.assertEqual(self.client.post(self.url("take")).status_code, 409)
+            self.assertEqual(self.client.get(self.url("reopen"), **HTMX).status_code, 409)
+            self.assertEqual(self.client.get(self.url("close"), **HTMX).status_code, 409)
         self.assertEqual(self.client.get(self.url("hold"), **HTMX).status_code, 200)
 
 

@@ -56,8 +56,10 @@ class BulkTest(ServistaTestCase):
         for inc, state in ((one, "resolved"), (two, "resolved"), (three, "on_hold")):
             inc.refresh_from_db()
             self.assertEqual(inc.state, state)
-        r = self.client.post("/incidents/bulk/", {
-            "selection": [three.number], "action": "state", "state": "cancelled"}, follow=True)
+        with self.assertNothingChanged(three):
+            r = self.client.post("/incidents/bulk/", {
+                "selection": [three.number], "action": "state", "state": "cancelled"},
+                follow=True)
         self.assertContains(r, "Say why")
         self.client.post("/incidents/bulk/", {
             "selection": [three.number], "action": "state", "state": "cancelled",
@@ -75,6 +77,7 @@ class BulkAPITest(ServistaTestCase):
         self.assertStatus(r, 200)
         self.assertEqual(set(r.data["done"]), {a.number, b.number})
         self.assertEqual(list(r.data["failed"]), ["INC9999999"])
-        r = self.api("POST", f"{API}/bulk", self.cast.agent,
-                     {"incidents": [True], "action": "take"})
+        with self.assertNothingChanged(a, b):
+            r = self.api("POST", f"{API}/bulk", self.cast.agent,
+                         {"incidents": [True], "action": "take"})
         self.assertStatus(r, 422)

@@ -29,12 +29,14 @@ urlpatterns = [
 class ErrorPagesTest(ServistaTestCase):
     def test_404_and_403_have_the_site_layout(self):
         self.client.force_login(self.cast.agent)
-        r = self.client.get("/no-such-page/")
+        with self.assertNothingChanged():
+            r = self.client.get("/no-such-page/")
         self.assertEqual(r.status_code, 404)
         self.assertContains(r, 'id="user-menu"', status_code=404)
         self.assertContains(r, "Page not found", status_code=404)
         inc = IncidentFactory(caller=self.cast.requester)
-        r = self.client.get(f"/incidents/{inc.number}/priority/")
+        with self.assertNothingChanged(inc):
+            r = self.client.get(f"/incidents/{inc.number}/priority/")
         self.assertEqual(r.status_code, 403)
         self.assertContains(r, 'id="user-menu"', status_code=403)
         self.assertContains(r, "not allowed", status_code=403)
@@ -53,6 +55,7 @@ class ErrorPagesTest(ServistaTestCase):
     def test_lockout_page_links_back_to_sign_in(self):
         for _ in range(5):
             self.client.post("/login/", {"username": "alice", "password": "wrong"})
-        r = self.client.post("/login/", {"username": "alice", "password": PASSWORD})
+        with self.assertNothingChanged(self.cast.agent):
+            r = self.client.post("/login/", {"username": "alice", "password": PASSWORD})
         self.assertEqual(r.status_code, 429)
         self.assertContains(r, 'href="/login/"', status_code=429)

@@ -34,16 +34,20 @@ class PortalTest(ServistaTestCase):
 
     def test_report_without_description_shows_error(self):
         self.client.force_login(self.cast.requester)
-        r = self.client.post("/portal/report/", {"short_description": "", "impact": 3,
-                                                 "urgency": 3})
+        with self.assertNothingChanged():
+            r = self.client.post("/portal/report/", {"short_description": "", "impact": 3,
+                                                     "urgency": 3})
         self.assertEqual(r.status_code, 422)
         self.assertIn("short_description", r.context["form"].errors)
+        self.assertFalse(Incident.objects.exists())
 
     def test_report_errors_come_back_as_the_form_alone(self):
         self.client.force_login(self.cast.requester)
-        r = self.client.post("/portal/report/", {"short_description": "   ", "impact": 2,
-                                                 "urgency": 2}, **HTMX)
+        with self.assertNothingChanged():
+            r = self.client.post("/portal/report/", {"short_description": "   ", "impact": 2,
+                                                     "urgency": 2}, **HTMX)
         self.assertEqual(r.status_code, 422)
+        self.assertFalse(Incident.objects.exists())
         html = r.content.decode()
         self.assertTrue(html.lstrip().startswith("<form"), html[:80])
         self.assertNotIn("<nav", html)
@@ -52,17 +56,22 @@ class PortalTest(ServistaTestCase):
     def test_report_with_a_junk_category_is_a_form_error(self):
         self.client.force_login(self.cast.requester)
         for junk in ("99999999999999999999999", "abc", "-1"):
-            r = self.client.post("/portal/report/", {"short_description": "Printer", "impact": 2,
-                                                     "urgency": 2, "category": junk}, **HTMX)
+            with self.assertNothingChanged():
+                r = self.client.post("/portal/report/", {"short_description": "Printer",
+                                                         "impact": 2, "urgency": 2,
+                                                         "category": junk}, **HTMX)
             self.assertEqual(r.status_code, 422, junk)
             self.assertContains(r, 'id="report-form"', status_code=422)
+        self.assertFalse(Incident.objects.exists())
 
     def test_other_organization_and_work_notes_hidden(self):
         inc = IncidentFactory(caller=self.cast.requester)
         services.work_note(inc, self.cast.agent, "internal-detail-xyz")
         services.comment(inc, self.cast.agent, "public-answer-abc")
         self.client.force_login(self.cast.requester_b)
-        self.assertEqual(self.client.get(f"/portal/tickets/{inc.number}/").status_code, 404)
+        with self.assertNothingChanged(inc):
+            self.assertEqual(self.client.get(f"/portal/tickets/{inc.number}/").status_code,
+                             404)
         self.assertNotContains(self.client.get("/portal/?tab=all"), inc.number)
         self.client.force_login(self.cast.colleague)
         r = self.client.get(f"/portal/tickets/{inc.number}/")
@@ -93,7 +102,8 @@ class PortalTest(ServistaTestCase):
                          resolution_notes="Replaced the disk")
         # A colleague may not confirm someone else's resolution.
         self.client.force_login(self.cast.colleague)
-        self.client.post(f"/portal/tickets/{inc.number}/confirm/")
+        with self.assertNothingChanged(inc):
+            self.client.post(f"/portal/tickets/{inc.number}/confirm/")
         inc.refresh_from_db()
         self.assertEqual(inc.state, "resolved")
         self.client.force_login(self.cast.requester)
@@ -125,9 +135,10 @@ class PortalCategoriesAndPagingTest(ServistaTestCase):
         r = self.client.post("/portal/report/", {"short_description": "Slow", "impact": 3,
                                                  "urgency": 3})
         self.assertEqual(r.status_code, 302)
-        r = self.client.post("/portal/report/", {
-            "short_description": "Mail down", "impact": 3, "urgency": 3,
-            "category": self.hardware.pk, "subcategory": self.email.pk})
+        with self.assertNothingChanged(inc):
+            r = self.client.post("/portal/report/", {
+                "short_description": "Mail down", "impact": 3, "urgency": 3,
+                "category": self.hardware.pk, "subcategory": self.email.pk})
         self.assertEqual(r.status_code, 422)
         self.assertIn("subcategory", r.context["form"].errors)
 
@@ -139,9 +150,12 @@ class PortalCategoriesAndPagingTest(ServistaTestCase):
             r = self.client.get("/incidents/subcategories", {"category": junk})
             self.assertContains(r, '<optgroup label="Software">')
         self.assertContains(r, "Printer")
-        r = self.client.post("/portal/report/", {"short_description": "", "impact": 3,
-                                                 "urgency": 3, "category": self.software.pk})
+        with self.assertNothingChanged():
+            r = self.client.post("/portal/report/", {"short_description": "", "impact": 3,
+                                                     "urgency": 3,
+                                                     "category": self.software.pk})
         self.assertContains(r, "E-mail", status_code=422)
+        self.assertFalse(Incident.objects.exists())
         self.assertNotContains(r, ">Printer<", status_code=422)
 
     def test_all_tab_pages_and_counts(self):

@@ -49,7 +49,8 @@ class WorkspaceTest(ServistaTestCase):
         r = self.client.get("/incidents/queue/open/")
         for inc in (mine, unassigned, network):
             self.assertContains(r, inc.number)
-        self.assertEqual(self.client.get("/incidents/queue/bogus/").status_code, 404)
+        with self.assertNothingChanged(mine, unassigned, network):
+            self.assertEqual(self.client.get("/incidents/queue/bogus/").status_code, 404)
 
     def test_requester_is_sent_to_the_portal(self):
         self.client.force_login(self.cast.requester)
@@ -69,7 +70,8 @@ class WorkspaceTest(ServistaTestCase):
         r = self.client.get("/incidents/", {"state": "new", "priority": "1"})
         self.assertContains(r, a.number)
         self.assertNotContains(r, b.number)
-        r = self.client.get("/incidents/", {"assigned_to": "no-such-person"})
+        with self.assertNothingChanged(a, b):
+            r = self.client.get("/incidents/", {"assigned_to": "no-such-person"})
         self.assertEqual(r.status_code, 200)
         self.assertContains(r, "No user")
 
@@ -89,9 +91,10 @@ class WorkspaceTest(ServistaTestCase):
         one.refresh_from_db()
         self.assertEqual(one.state, "cancelled")
         # A refused transition for one incident does not stop the others.
-        r = self.client.post("/incidents/bulk/", {"selection": [one.number, two.number],
-                                                  "action": "state", "state": "closed"},
-                             follow=True)
+        with self.assertNothingChanged(one, two):
+            r = self.client.post("/incidents/bulk/", {"selection": [one.number, two.number],
+                                                      "action": "state", "state": "closed"},
+                                 follow=True)
         two.refresh_from_db()
         self.assertEqual(two.state, "in_progress")
         self.assertContains(r, one.number)
@@ -99,7 +102,8 @@ class WorkspaceTest(ServistaTestCase):
     def test_bulk_refused_for_requester(self):
         inc = IncidentFactory(caller=self.cast.requester)
         self.client.force_login(self.cast.requester)
-        self.client.post("/incidents/bulk/", {"selection": [inc.number], "action": "take"})
+        with self.assertNothingChanged(inc):
+            self.client.post("/incidents/bulk/", {"selection": [inc.number], "action": "take"})
         inc.refresh_from_db()
         self.assertIsNone(inc.assigned_to)
 
@@ -114,7 +118,8 @@ class IncidentPageTest(ServistaTestCase):
         return self.client.post(f"/incidents/{self.inc.number}/{name}/", data or {}, **headers)
 
     def test_resolve_needs_code_then_resolves(self):
-        r = self.action("resolve", {"resolution_notes": "Replaced toner"})
+        with self.assertNothingChanged(self.inc):
+            r = self.action("resolve", {"resolution_notes": "Replaced toner"})
         self.assertEqual(r.status_code, 422)
         self.assertContains(r, "A resolution code is required", status_code=422)
         self.inc.refresh_from_db()
@@ -144,7 +149,8 @@ class IncidentPageTest(ServistaTestCase):
     def test_major_incident_refused_for_agent_allowed_for_manager(self):
         data = {"manager": self.cast.manager.pk, "swarm": [self.cast.agent.pk,
                                                            self.cast.agent2.pk]}
-        r = self.action("major", data)
+        with self.assertNothingChanged(self.inc):
+            r = self.action("major", data)
         self.assertEqual(r.status_code, 403)
         self.client.force_login(self.cast.manager)
         r = self.action("major", data)
@@ -162,9 +168,9 @@ class IncidentPageTest(ServistaTestCase):
         self.assertEqual(r.status_code, 200)
         self.assertContains(r, "<strong>check</strong>", html=False)
         self.assertContains(r, 'id="activity-panel"')
-        r = self.client.post(f"/incidents/{self.inc.number}/comment/", {"body": "", "kind":
-                                                                         "comment"},
-                             HTTP_HX_REQUEST="true")
+        with self.assertNothingChanged(self.inc):
+            r = self.client.post(f"/incidents/{self.inc.number}/comment/",
+                                 {"body": "", "kind": "comment"}, HTTP_HX_REQUEST="true")
         self.assertEqual(r.status_code, 422)
 
     def test_markdown_is_sanitised(self):
@@ -187,7 +193,8 @@ class IncidentPageTest(ServistaTestCase):
         data["caller"] = "rita"
         services.update_incident(self.inc, self.cast.agent2, {"urgency": 1})
         data["short_description"] = "My edit"
-        r = self.client.post(f"/incidents/{self.inc.number}/edit/", data)
+        with self.assertNothingChanged(self.inc):
+            r = self.client.post(f"/incidents/{self.inc.number}/edit/", data)
         self.assertEqual(r.status_code, 422)
         self.assertContains(r, "changed by someone else", status_code=422)
         self.inc.refresh_from_db()
