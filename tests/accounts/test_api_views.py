@@ -68,14 +68,16 @@ class UserAPITest(APIViewTestCases.APIViewTestCase):
 
     def test_requester_sees_only_themselves(self):
         other = AgentFactory()
-        r = self.api("GET", f"{self.api_base}/{other.pk}", self.cast.requester)
+        with self.assertNothingChanged(other):
+            r = self.api("GET", f"{self.api_base}/{other.pk}", self.cast.requester)
         self.assertStatus(r, 404)
         r = self.api("GET", self.api_base, self.cast.requester)
         self.assertEqual([u["username"] for u in r.data["items"]], ["rita"])
 
     def test_weak_password_refused(self):
-        r = self.api("POST", self.api_base, self.cast.admin,
-                     {"username": "weak", "password": "123"})
+        with self.assertNothingChanged(self.cast.admin):
+            r = self.api("POST", self.api_base, self.cast.admin,
+                         {"username": "weak", "password": "123"})
         self.assertStatus(r, 422)
         self.assertIn("password", r.data["errors"])
         self.assertFalse(User.objects.filter(username="weak").exists())
@@ -122,7 +124,9 @@ class CIAPITest(APIViewTestCases.APIViewTestCase):
 
     def test_requesters_do_not_browse_the_cmdb(self):
         ci = self.make_object()
-        self.assertStatus(self.api("GET", f"{self.api_base}/{ci.pk}", self.cast.requester), 404)
+        with self.assertNothingChanged(ci):
+            self.assertStatus(self.api("GET", f"{self.api_base}/{ci.pk}", self.cast.requester),
+                              404)
         self.assertEqual(self.api("GET", self.api_base, self.cast.requester).data["count"], 0)
 
 
@@ -163,8 +167,10 @@ class ReferencePagesTest(ServistaTestCase):
         ci = ConfigurationItemFactory()
         self.client.force_login(self.cast.requester)
         self.assertNotContains(self.client.get("/cis/"), ci.name)
-        self.assertEqual(self.client.get(ci.get_absolute_url()).status_code, 404)
-        self.assertEqual(self.client.get(self.cast.agent.get_absolute_url()).status_code, 404)
+        with self.assertNothingChanged(ci, self.cast.agent):
+            self.assertEqual(self.client.get(ci.get_absolute_url()).status_code, 404)
+            self.assertEqual(self.client.get(self.cast.agent.get_absolute_url()).status_code,
+                             404)
         self.assertNotContains(self.client.get("/organizations/"), "Globex")
 
 
@@ -220,4 +226,5 @@ class OddURLTest(ServistaTestCase):
         self.client.force_login(self.cast.agent)
         for url in ("/groups/99999999999999999999999/", "/incidents/99999999999999999999999/",
                     "/cis/0/"):
-            self.assertEqual(self.client.get(url).status_code, 404, url)
+            with self.assertNothingChanged():
+                self.assertEqual(self.client.get(url).status_code, 404, url)

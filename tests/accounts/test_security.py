@@ -9,14 +9,16 @@ from django.core.management import call_command
 
 from servista.accounts.models import APIToken, User
 from servista.accounts.services import revoke_token
+from servista.incidents.models import Incident
 from servista.testing import PASSWORD, ServistaTestCase
 
 
 class LoginThrottleTest(ServistaTestCase):
     def test_five_failures_lock_the_account_from_that_address(self):
-        for _ in range(5):
-            r = self.client.post("/login/", {"username": "alice", "password": "wrong"})
-        r = self.client.post("/login/", {"username": "alice", "password": PASSWORD})
+        with self.assertNothingChanged(self.cast.agent):  # last_login, among others
+            for _ in range(5):
+                r = self.client.post("/login/", {"username": "alice", "password": "wrong"})
+            r = self.client.post("/login/", {"username": "alice", "password": PASSWORD})
         self.assertEqual(r.status_code, 429)
         self.assertContains(r, "Too many failed sign-in attempts", status_code=429)
         # Another account from the same address is not locked.
@@ -42,21 +44,27 @@ class TokenTest(ServistaTestCase):
     def test_revocation_and_deactivation_apply_at_once(self):
         r = self.api("GET", "/api/v1/me", self.cast.agent)
         self.assertStatus(r, 200)  # now remembered by this process
-        revoke_token(APIToken.objects.get(user=self.cast.agent), self.cast.agent)
-        self.assertStatus(self.api("GET", "/api/v1/me", self.cast.agent), 401)
+        revoked = APIToken.objects.get(user=self.cast.agent)
+        revoke_token(revoked, self.cast.agent)
+        with self.assertNothingChanged(revoked, self.cast.agent):
+            self.assertStatus(self.api("GET", "/api/v1/me", self.cast.agent), 401)
         self.assertStatus(self.api("GET", "/api/v1/me", self.cast.agent2), 200)
         self.cast.agent2.is_active = False
         self.cast.agent2.save()
-        self.assertStatus(self.api("GET", "/api/v1/me", self.cast.agent2), 401)
+        with self.assertNothingChanged(APIToken.objects.get(user=self.cast.agent2),
+                                       self.cast.agent2):
+            self.assertStatus(self.api("GET", "/api/v1/me", self.cast.agent2), 401)
 
     def test_someone_else_cannot_revoke_or_create(self):
         from servista.accounts.services import create_token
         from servista.core.exceptions import Forbidden
 
-        with self.assertRaises(Forbidden):
-            revoke_token(APIToken.objects.get(user=self.cast.agent), self.cast.agent2)
-        with self.assertRaises(Forbidden):
-            create_token(self.cast.agent, actor=self.cast.agent2)
+        token = APIToken.objects.get(user=self.cast.agent)
+        with self.assertNothingChanged(token):
+            with self.assertRaises(Forbidden):
+                revoke_token(token, self.cast.agent2)
+            with self.assertRaises(Forbidden):
+                create_token(self.cast.agent, actor=self.cast.agent2)
         create_token(self.cast.agent, actor=self.cast.admin)
 
     def test_profile_page_shows_a_new_token_once(self):
@@ -75,9 +83,11 @@ class TokenTest(ServistaTestCase):
         client.force_login(self.cast.agent)
         r = client.get("/api/v1/me")
         self.assertEqual(r.status_code, 200)
-        r = client.post("/api/v1/incidents", {"short_description": "x"},
-                        content_type="application/json")
+        with self.assertNothingChanged():
+            r = client.post("/api/v1/incidents", {"short_description": "x"},
+                            content_type="application/json")
         self.assertEqual(r.status_code, 403)
+        self.assertFalse(Incident.objects.exists())
 
 
 def test_createsuperuser_noinput_makes_an_administrator(db, monkeypatch):
@@ -112,3 +122,4 @@ def test_secret_key_is_required_outside_the_demo(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+    assert not any(tmp_path.iterdir())  # no key, no database written

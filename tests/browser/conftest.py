@@ -9,6 +9,14 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = os.environ.get("SERVISTA_CHROMIUM", "/usr/bin/chromium")
 
 
+@pytest.fixture
+def cast(transactional_db):
+    """The people of a test, committed so that the live server sees them."""
+    from servista.testing import make_cast
+
+    return make_cast()
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

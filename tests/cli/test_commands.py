@@ -23,6 +23,7 @@ from servista.core.priority import DEFAULT_MATRIX
 from servista.incidents.choices import IncidentState
 from servista.incidents.factories import IncidentFactory
 from servista.incidents.models import Incident
+from servista.testing import nothing_changed
 
 
 def run(*args) -> str:
@@ -55,7 +56,8 @@ def test_token_create_prints_only_a_token_that_authenticates(cast, client):
     assert raw[:10] in listing and "active" in listing and raw not in listing
 
     assert "Revoked" in run("token", "revoke", raw[:10])
-    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+    with nothing_changed(APIToken.objects.get(prefix=raw[:10])):
+        assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
     assert "revoked" in run("token", "list", "alice")
 
 
@@ -64,15 +66,17 @@ def test_token_expires_after_the_given_days(cast, client):
     header = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     assert client.get("/api/v1/me", **header).status_code == 200
     with mock.patch("django.utils.timezone.now",
-                    return_value=timezone.now() + timedelta(days=2)):
+                    return_value=timezone.now() + timedelta(days=2)), \
+            nothing_changed(APIToken.objects.get(prefix=raw[:10])):
         assert client.get("/api/v1/me", **header).status_code == 401
 
 
 def test_token_for_unknown_user_fails(cast, capsys):
     before = APIToken.objects.count()
-    with pytest.raises(CommandError, match="No user 'ghost'"):
-        run("token", "create", "ghost")
-    code, err = exit_of(["token", "create", "ghost"], capsys)
+    with nothing_changed(APIToken.objects.first()):
+        with pytest.raises(CommandError, match="No user 'ghost'"):
+            run("token", "create", "ghost")
+        code, err = exit_of(["token", "create", "ghost"], capsys)
     assert code != 0
     assert err.strip() == "CommandError: No user 'ghost'."
     assert APIToken.objects.count() == before
@@ -137,10 +141,11 @@ def test_requester_logs_and_comments_but_cannot_update(cast):
     assert (comment.kind, comment.actor, comment.origin) == ("comment", cast.requester, "cli")
 
     version = inc.version
-    with pytest.raises(CommandError, match="does not allow"):
-        run("incident", "update", "--as", "rita", number, "--set", "urgency=1")
-    with pytest.raises(CommandError, match="does not allow"):
-        run("incident", "comment", "--as", "rita", number, "psst", "--work-note")
+    with nothing_changed(inc):
+        with pytest.raises(CommandError, match="does not allow"):
+            run("incident", "update", "--as", "rita", number, "--set", "urgency=1")
+        with pytest.raises(CommandError, match="does not allow"):
+            run("incident", "comment", "--as", "rita", number, "psst", "--work-note")
     inc.refresh_from_db()
     assert (inc.urgency, inc.version) == (2, version)
 
@@ -153,10 +158,11 @@ def test_requester_logs_and_comments_but_cannot_update(cast):
 
 def test_another_organizations_incident_is_not_found(cast):
     number = run("incident", "create", "--as", "rita", "-s", "Laptop will not boot").strip()
-    with pytest.raises(CommandError, match=f"Incident {number} not found"):
-        run("incident", "show", "--as", "bob", number)
-    with pytest.raises(CommandError, match=f"Incident {number} not found"):
-        run("incident", "comment", "--as", "bob", number, "Me too")
+    with nothing_changed(Incident.objects.get(number=number)):
+        with pytest.raises(CommandError, match=f"Incident {number} not found"):
+            run("incident", "show", "--as", "bob", number)
+        with pytest.raises(CommandError, match=f"Incident {number} not found"):
+            run("incident", "comment", "--as", "bob", number, "Me too")
     assert not JournalEntry.objects.filter(kind="comment").exists()
     assert number not in run("incident", "list", "--as", "bob")
     assert number in run("incident", "list", "--as", "carl")  # same organization as rita
@@ -167,9 +173,12 @@ def test_resolve_without_code_names_the_field_and_changes_nothing(cast, capsys):
                  "--caller", "rita").strip()
     inc = Incident.objects.get(number=number)
     entries = JournalEntry.objects.for_record(inc).count()
-    with pytest.raises(CommandError, match="resolution_code"):
-        run("incident", "resolve", "--as", "alice", number, "--notes", "Rebuilt the profile")
-    code, err = exit_of(["incident", "resolve", "--as", "alice", number, "--notes", "x"], capsys)
+    with nothing_changed(inc):
+        with pytest.raises(CommandError, match="resolution_code"):
+            run("incident", "resolve", "--as", "alice", number, "--notes",
+                "Rebuilt the profile")
+        code, err = exit_of(["incident", "resolve", "--as", "alice", number, "--notes", "x"],
+                            capsys)
     assert code != 0
     assert len(err.strip().splitlines()) == 1 and "resolution_code" in err
     inc.refresh_from_db()
@@ -178,12 +187,14 @@ def test_resolve_without_code_names_the_field_and_changes_nothing(cast, capsys):
 
 
 def test_bad_input_is_one_line_naming_the_field(cast):
-    with pytest.raises(CommandError, match="impact"):
-        run("incident", "create", "--as", "alice", "-s", "x", "--impact", "7")
-    with pytest.raises(CommandError, match="assignment_group: No assignment group 'Nope'"):
-        run("incident", "create", "--as", "alice", "-s", "x", "--group", "Nope")
-    with pytest.raises(CommandError, match="No active user 'ghost'"):
-        run("incident", "list", "--as", "ghost")
+    with nothing_changed():
+        with pytest.raises(CommandError, match="impact"):
+            run("incident", "create", "--as", "alice", "-s", "x", "--impact", "7")
+        with pytest.raises(CommandError,
+                           match="assignment_group: No assignment group 'Nope'"):
+            run("incident", "create", "--as", "alice", "-s", "x", "--group", "Nope")
+        with pytest.raises(CommandError, match="No active user 'ghost'"):
+            run("incident", "list", "--as", "ghost")
     assert not Incident.objects.exists()
 
 
@@ -229,14 +240,17 @@ def test_loaddemo_continues_numbers_with_consistent_states(cast):
 
 def test_loaddemo_rejects_bad_size(db):
     for size in ("0", "99999999999999999999"):
-        with pytest.raises(CommandError, match="--size"):
+        with nothing_changed(), pytest.raises(CommandError, match="--size"):
             run("loaddemo", "--size", size)
     assert not User.objects.exists()  # refused before anything is written
+    assert not Incident.objects.exists()
 
 
 def test_token_expiry_out_of_range_is_a_message(cast, capsys):
     before = APIToken.objects.count()
-    code, err = exit_of(["token", "create", "alice", "--expires-days", "99999999"], capsys)
+    with nothing_changed(APIToken.objects.first()):
+        code, err = exit_of(["token", "create", "alice", "--expires-days", "99999999"],
+                            capsys)
     assert code != 0
     assert err.strip().startswith("CommandError: --expires-days must be between")
     assert APIToken.objects.count() == before
@@ -335,6 +349,7 @@ def test_serve_refuses_to_start_without_secret_key(tmp_path):
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+    assert not any(tmp_path.iterdir())  # no key, no database written
 
 
 def test_escalation_priority_major_and_endings_from_the_shell(cast):
@@ -346,7 +361,7 @@ def test_escalation_priority_major_and_endings_from_the_shell(cast):
     inc = Incident.objects.get(number=number)
     assert (inc.assignment_group, inc.reassignment_count) == (cast.network, 1)
     run("incident", "escalate", "--as", "nick", number, "--hierarchical", "--reason", "Payday")
-    with pytest.raises(CommandError, match="does not allow"):
+    with nothing_changed(inc), pytest.raises(CommandError, match="does not allow"):
         run("incident", "priority", "--as", "nick", number, "--set", "1", "--reason", "x")
     assert "1 - Critical" in run("incident", "priority", "--as", "maria", number, "--set", "1",
                                  "--reason", "Salaries late")
@@ -354,7 +369,7 @@ def test_escalation_priority_major_and_endings_from_the_shell(cast):
     inc.refresh_from_db()
     assert inc.escalated and inc.is_major and list(inc.swarm.all()) == [cast.agent2]
     assert number in run("incident", "list", "--as", "alice", "--major", "-q", "payroll bank")
-    with pytest.raises(CommandError, match="reason"):
+    with nothing_changed(inc), pytest.raises(CommandError, match="reason"):
         run("incident", "stand-down", "--as", "maria", number)
     run("incident", "stand-down", "--as", "maria", number, "--reason", "One bank only")
     run("incident", "resolve", "--as", "nick", number, "--code", "solved_permanently",
@@ -363,9 +378,10 @@ def test_escalation_priority_major_and_endings_from_the_shell(cast):
     run("incident", "resolve", "--as", "nick", number, "--code", "solved_permanently",
         "--notes", "Rule restored")
     assert "Closed" in run("incident", "close", "--as", "rita", number)
-    with pytest.raises(CommandError, match="can no longer be changed"):
+    with nothing_changed(inc), pytest.raises(CommandError, match="can no longer be changed"):
         run("incident", "comment", "--as", "rita", number, "thanks")
     other = run("incident", "create", "--as", "alice", "--caller", "rita", "-s", "Dup").strip()
-    with pytest.raises(CommandError, match="reason"):
+    with nothing_changed(Incident.objects.get(number=other)), \
+            pytest.raises(CommandError, match="reason"):
         run("incident", "cancel", "--as", "alice", other)
     assert "Cancelled" in run("incident", "cancel", "--as", "alice", other, "--reason", "Dup")

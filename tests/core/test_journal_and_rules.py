@@ -14,7 +14,7 @@ from servista.incidents import services
 from servista.incidents.choices import IncidentState
 from servista.incidents.factories import IncidentFactory
 from servista.incidents.models import Incident
-from servista.testing import ServistaTestCase
+from servista.testing import ServistaTestCase, nothing_changed
 
 
 class JournalAppendOnlyTest(ServistaTestCase):
@@ -24,24 +24,27 @@ class JournalAppendOnlyTest(ServistaTestCase):
 
     def test_entries_cannot_be_updated_or_deleted_through_the_orm(self):
         self.entry.body = "rewritten"
-        with self.assertRaises(AppendOnlyError):
-            self.entry.save()
-        with self.assertRaises(AppendOnlyError):
-            self.entry.delete()
-        with self.assertRaises(AppendOnlyError):
-            JournalEntry.objects.filter(pk=self.entry.pk).update(body="x")
-        with self.assertRaises(AppendOnlyError):
-            JournalEntry.objects.filter(pk=self.entry.pk).delete()
+        with self.assertNothingChanged(self.entry, self.inc):
+            with self.assertRaises(AppendOnlyError):
+                self.entry.save()
+            with self.assertRaises(AppendOnlyError):
+                self.entry.delete()
+            with self.assertRaises(AppendOnlyError):
+                JournalEntry.objects.filter(pk=self.entry.pk).update(body="x")
+            with self.assertRaises(AppendOnlyError):
+                JournalEntry.objects.filter(pk=self.entry.pk).delete()
         self.entry.refresh_from_db()
         self.assertEqual(self.entry.body, "Created")
 
     def test_admin_cannot_change_or_delete_entries(self):
         self.client.force_login(self.cast.admin)
         url = f"/admin/core/journalentry/{self.entry.pk}/change/"
-        r = self.client.post(url, {"body": "rewritten"})
-        self.assertIn(r.status_code, (302, 403))
-        r = self.client.post(f"/admin/core/journalentry/{self.entry.pk}/delete/", {"post": "yes"})
-        self.assertEqual(r.status_code, 403)
+        with self.assertNothingChanged(self.entry, self.inc):
+            r = self.client.post(url, {"body": "rewritten"})
+            self.assertIn(r.status_code, (302, 403))
+            r = self.client.post(f"/admin/core/journalentry/{self.entry.pk}/delete/",
+                                 {"post": "yes"})
+            self.assertEqual(r.status_code, 403)
         self.entry.refresh_from_db()
         self.assertEqual(self.entry.body, "Created")
         self.assertEqual(self.client.get("/admin/core/journalentry/").status_code, 200)
@@ -49,7 +52,8 @@ class JournalAppendOnlyTest(ServistaTestCase):
     def test_api_offers_no_way_to_edit_entries(self):
         url = f"/api/v1/incidents/{self.inc.number}/journal"
         for method in ("PUT", "PATCH", "DELETE"):
-            r = self.api(method, url, self.cast.admin, {"body": "x"})
+            with self.assertNothingChanged(self.entry, self.inc):
+                r = self.api(method, url, self.cast.admin, {"body": "x"})
             self.assertEqual(r.status, 405, method)
         self.assertEqual(JournalEntry.objects.filter(body="x").count(), 0)
 
@@ -78,7 +82,8 @@ class NumberingTest(ServistaTestCase):
 
     def test_number_is_unique_in_the_database(self):
         inc = IncidentFactory(caller=self.cast.requester)
-        with self.assertRaises(IntegrityError), transaction.atomic():
+        with self.assertNothingChanged(inc), self.assertRaises(IntegrityError), \
+                transaction.atomic():
             Incident.objects.filter(pk=IncidentFactory(caller=self.cast.requester).pk).update(
                 number=inc.number)
 
@@ -124,7 +129,8 @@ class StateMachineTest(ServistaTestCase):
                     self.assertEqual(inc.state, target)
                 else:
                     version = inc.version
-                    with self.assertRaises(InvalidTransition) as ctx:
+                    with self.assertNothingChanged(inc), \
+                            self.assertRaises(InvalidTransition) as ctx:
                         services.change_state(inc, self.cast.agent, target,
                                               **self.FIELDS.get(target, {}))
                     self.assertIn("Cannot go from", ctx.exception.detail)
@@ -133,7 +139,7 @@ class StateMachineTest(ServistaTestCase):
 
     def test_hold_needs_a_known_reason(self):
         inc = IncidentFactory(caller=self.cast.requester)
-        with self.assertRaises(ValidationFailed) as ctx:
+        with self.assertNothingChanged(inc), self.assertRaises(ValidationFailed) as ctx:
             services.put_on_hold(inc, self.cast.agent, hold_reason="lunch")
         self.assertIn("hold_reason", ctx.exception.errors)
         services.put_on_hold(inc, self.cast.agent, hold_reason="awaiting_change")
@@ -143,7 +149,7 @@ class StateMachineTest(ServistaTestCase):
 
     def test_closed_incident_cannot_be_edited(self):
         inc = self.bring_to(IncidentState.CLOSED)
-        with self.assertRaises(InvalidTransition):
+        with self.assertNothingChanged(inc), self.assertRaises(InvalidTransition):
             services.update_incident(inc, self.cast.agent, {"short_description": "late edit"})
 
 
@@ -182,7 +188,8 @@ class PriorityMatrixTest(ServistaTestCase):
         self.assertEqual(compute_priority(1, 1), 2)
 
     def test_out_of_range_refused(self):
-        with self.assertRaises(ValidationFailed) as ctx:
+        cell = PriorityMatrix.objects.get(impact=3, urgency=1)
+        with self.assertNothingChanged(cell), self.assertRaises(ValidationFailed) as ctx:
             compute_priority(4, 1)
         self.assertIn("impact", ctx.exception.errors)
 
@@ -192,10 +199,11 @@ def test_links_between_records(cast):
     a = IncidentFactory(caller=cast.requester)
     b = IncidentFactory(caller=cast.requester)
     records.link(a, b, cast.agent, "caused_by")
-    with pytest.raises(ValidationFailed):
-        records.link(a, b, cast.agent, "caused_by")
-    with pytest.raises(ValidationFailed):
-        records.link(a, a, cast.agent)
+    with nothing_changed(a, b):
+        with pytest.raises(ValidationFailed):
+            records.link(a, b, cast.agent, "caused_by")
+        with pytest.raises(ValidationFailed):
+            records.link(a, a, cast.agent)
     rows = records.links_of(b)
     assert [(r["direction"], r["other"].number) for r in rows] == [("incoming", a.number)]
 

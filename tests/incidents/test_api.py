@@ -1,3 +1,8 @@
+"""The incident REST API: the standard resource tests, priority from the
+matrix and its override, resolving, refused transitions and how they are
+named, optimistic locking (If-Match), visibility to requesters, the journal,
+bad input and links between records."""
+
 from servista.core.models import JournalEntry
 from servista.incidents.factories import IncidentFactory, incidents_with_every_relation
 from servista.incidents.models import Incident
@@ -41,9 +46,11 @@ class PriorityTest(ServistaTestCase):
     def test_manager_override_needs_reason_and_is_journaled(self):
         inc = IncidentFactory(caller=self.cast.requester, impact=3, urgency=3)
         url = f"{API}/{inc.number}/override-priority"
-        r = self.api("POST", url, self.cast.agent, {"priority": 1, "reason": "CEO"})
+        with self.assertNothingChanged(inc):
+            r = self.api("POST", url, self.cast.agent, {"priority": 1, "reason": "CEO"})
         self.assertStatus(r, 403)
-        r = self.api("POST", url, self.cast.manager, {"priority": 1})
+        with self.assertNothingChanged(inc):
+            r = self.api("POST", url, self.cast.manager, {"priority": 1})
         self.assertStatus(r, 422)
         self.assertIn("reason", r.data["errors"])
         r = self.api("POST", url, self.cast.manager, {"priority": 1, "reason": "Board meeting"})
@@ -67,9 +74,10 @@ class ResolveTest(ServistaTestCase):
         inc = IncidentFactory(caller=self.cast.requester)
         before_version = inc.version
         before_entries = JournalEntry.objects.for_record(inc).count()
-        r = self.api("PATCH", f"{API}/{inc.number}", self.cast.agent,
-                     {"state": "resolved", "resolution_notes": "Rebooted",
-                      "short_description": "changed too"})
+        with self.assertNothingChanged(inc):
+            r = self.api("PATCH", f"{API}/{inc.number}", self.cast.agent,
+                         {"state": "resolved", "resolution_notes": "Rebooted",
+                          "short_description": "changed too"})
         self.assertStatus(r, 422)
         self.assertIn("resolution_code", r.data["errors"])
         inc.refresh_from_db()
@@ -77,8 +85,9 @@ class ResolveTest(ServistaTestCase):
         self.assertEqual(inc.version, before_version)
         self.assertNotEqual(inc.short_description, "changed too")
         self.assertEqual(JournalEntry.objects.for_record(inc).count(), before_entries)
-        r = self.api("POST", f"{API}/{inc.number}/resolve", self.cast.agent,
-                     {"resolution_notes": "Rebooted"})
+        with self.assertNothingChanged(inc):
+            r = self.api("POST", f"{API}/{inc.number}/resolve", self.cast.agent,
+                         {"resolution_notes": "Rebooted"})
         self.assertStatus(r, 422)
         self.assertIn("resolution_code", r.data["errors"])
 
@@ -98,9 +107,20 @@ class ResolveTest(ServistaTestCase):
 
     def test_invalid_transition_is_409(self):
         inc = IncidentFactory(caller=self.cast.requester)
-        r = self.api("PATCH", f"{API}/{inc.number}", self.cast.agent, {"state": "closed"})
+        with self.assertNothingChanged(inc):
+            r = self.api("PATCH", f"{API}/{inc.number}", self.cast.agent, {"state": "closed"})
         self.assertStatus(r, 409)
         self.assertIn("state", r.data["errors"])
+
+
+class TransitionMessageTest(ServistaTestCase):
+    def test_refused_transition_names_states_for_people_and_programs(self):
+        inc = IncidentFactory(caller=self.cast.requester)
+        with self.assertNothingChanged(inc):
+            r = self.api("POST", f"{API}/{inc.number}/close", self.cast.agent, {})
+        self.assertStatus(r, 409)
+        self.assertIn("Cannot go from New to Closed", r.data["detail"])
+        self.assertIn("In progress (in_progress)", r.data["detail"])
 
 
 class ConcurrencyTest(ServistaTestCase):
@@ -113,8 +133,9 @@ class ConcurrencyTest(ServistaTestCase):
                      headers={"If-Match": etag})
         self.assertStatus(r, 200)
         self.assertNotEqual(r.headers["ETag"], etag)
-        r = self.api("PATCH", f"{API}/{inc.number}", self.cast.agent, {"urgency": 3},
-                     headers={"If-Match": etag})
+        with self.assertNothingChanged(inc):
+            r = self.api("PATCH", f"{API}/{inc.number}", self.cast.agent, {"urgency": 3},
+                         headers={"If-Match": etag})
         self.assertStatus(r, 412)
         inc.refresh_from_db()
         self.assertEqual(inc.urgency, 1)
@@ -128,16 +149,19 @@ class ConcurrencyTest(ServistaTestCase):
         self.assertStatus(second, 201)
         self.assertEqual(first.data["number"], second.data["number"])
         self.assertEqual(Incident.objects.filter(short_description="Mail not arriving").count(), 1)
-        other = self.api("POST", API, self.cast.requester, {**data, "urgency": 1},
-                         headers=headers)
+        with self.assertNothingChanged(Incident.objects.get(number=first.data["number"])):
+            other = self.api("POST", API, self.cast.requester, {**data, "urgency": 1},
+                             headers=headers)
         self.assertStatus(other, 422)
 
 
 class VisibilityTest(ServistaTestCase):
     def test_requester_of_other_org_gets_404_agent_reads(self):
         inc = IncidentFactory(caller=self.cast.requester)
-        self.assertStatus(self.api("GET", f"{API}/{inc.number}", self.cast.requester_b), 404)
-        self.assertStatus(self.api("GET", f"{API}/{inc.pk}", self.cast.requester_b), 404)
+        with self.assertNothingChanged(inc):
+            self.assertStatus(self.api("GET", f"{API}/{inc.number}", self.cast.requester_b),
+                              404)
+            self.assertStatus(self.api("GET", f"{API}/{inc.pk}", self.cast.requester_b), 404)
         self.assertStatus(self.api("GET", f"{API}/{inc.number}", self.cast.agent), 200)
         # A colleague of the same organization sees it.
         self.assertStatus(self.api("GET", f"{API}/{inc.number}", self.cast.colleague), 200)
@@ -160,13 +184,16 @@ class VisibilityTest(ServistaTestCase):
         staff = self.api("GET", f"{API}/{inc.number}/journal", self.cast.agent)
         self.assertIn("hunter2", str(staff.data))
         # Requesters cannot write work notes either.
-        r = self.api("POST", f"{API}/{inc.number}/comments", self.cast.requester,
-                     {"kind": "work_note", "body": "sneaky"})
+        with self.assertNothingChanged(inc):
+            r = self.api("POST", f"{API}/{inc.number}/comments", self.cast.requester,
+                         {"kind": "work_note", "body": "sneaky"})
         self.assertStatus(r, 403)
 
     def test_requester_cannot_patch(self):
         inc = IncidentFactory(caller=self.cast.requester)
-        r = self.api("PATCH", f"{API}/{inc.number}", self.cast.requester, {"state": "closed"})
+        with self.assertNothingChanged(inc):
+            r = self.api("PATCH", f"{API}/{inc.number}", self.cast.requester,
+                         {"state": "closed"})
         self.assertStatus(r, 403)
 
 
@@ -193,37 +220,45 @@ class JournalTest(ServistaTestCase):
 class BadInputTest(ServistaTestCase):
     def test_nul_characters_are_refused_naming_the_field(self):
         before = Incident.objects.count()
-        r = self.api("POST", API, self.cast.agent,
-                     {"short_description": "a\x00b", "caller": "rita"})
-        self.assertStatus(r, 422)
-        self.assertIn("short_description", r.data["errors"])
-        self.assertEqual(Incident.objects.count(), before)
-        r = self.api("GET", API, self.cast.agent, {"q": "x\x00"})
-        self.assertStatus(r, 422)
-        r = self.api("GET", f"{API}/INC%00", self.cast.agent)
-        self.assertIn(r.status, (404, 422))
+        with self.assertNothingChanged():
+            r = self.api("POST", API, self.cast.agent,
+                         {"short_description": "a\x00b", "caller": "rita"})
+            self.assertStatus(r, 422)
+            self.assertIn("short_description", r.data["errors"])
+            self.assertEqual(Incident.objects.count(), before)
+            r = self.api("GET", API, self.cast.agent, {"q": "x\x00"})
+            self.assertStatus(r, 422)
+            r = self.api("GET", f"{API}/INC%00", self.cast.agent)
+            self.assertIn(r.status, (404, 422))
 
     def test_huge_and_odd_identifiers(self):
-        for ident in ("99999999999999999999999", "¹", "-1", "INC"):
-            r = self.api("GET", f"{API}/{ident}", self.cast.agent)
-            self.assertStatus(r, 404)
-        r = self.api("PATCH", f"{API}/{IncidentFactory(caller=self.cast.requester).number}",
-                     self.cast.agent, {"caller": 99999999999999999999999})
+        with self.assertNothingChanged():
+            for ident in ("99999999999999999999999", "¹", "-1", "INC"):
+                r = self.api("GET", f"{API}/{ident}", self.cast.agent)
+                self.assertStatus(r, 404)
+        inc = IncidentFactory(caller=self.cast.requester)
+        with self.assertNothingChanged(inc):
+            r = self.api("PATCH", f"{API}/{inc.number}", self.cast.agent,
+                         {"caller": 99999999999999999999999})
         self.assertStatus(r, 422)
         self.assertIn("caller", r.data["errors"])
 
     def test_malformed_json_is_a_client_error(self):
-        r = self.client.post(API, "{not json", content_type="application/json",
-                             HTTP_AUTHORIZATION=f"Bearer {self.cast.tokens['agent']}")
+        before = Incident.objects.count()
+        with self.assertNothingChanged():
+            r = self.client.post(API, "{not json", content_type="application/json",
+                                 HTTP_AUTHORIZATION=f"Bearer {self.cast.tokens['agent']}")
         self.assertIn(r.status_code, (400, 422))
+        self.assertEqual(Incident.objects.count(), before)
 
 
 class LinkAPITest(ServistaTestCase):
     def test_link_records_both_ways_and_refuse_requesters(self):
         a = IncidentFactory(caller=self.cast.requester)
         b = IncidentFactory(caller=self.cast.requester_b)
-        r = self.api("POST", f"{API}/{a.number}/links", self.cast.requester,
-                     {"target": b.number})
+        with self.assertNothingChanged(a, b):
+            r = self.api("POST", f"{API}/{a.number}/links", self.cast.requester,
+                         {"target": b.number})
         self.assertStatus(r, 403)
         r = self.api("POST", f"{API}/{a.number}/links", self.cast.agent,
                      {"target": b.number, "kind": "duplicate_of"})
@@ -235,6 +270,8 @@ class LinkAPITest(ServistaTestCase):
         # The requester of A does not learn about B, another organization's incident.
         r = self.api("GET", f"{API}/{a.number}/links", self.cast.requester)
         self.assertEqual(r.data, [])
-        r = self.api("POST", f"{API}/{a.number}/links", self.cast.agent, {"target": "PRB123"})
+        with self.assertNothingChanged(a, b):
+            r = self.api("POST", f"{API}/{a.number}/links", self.cast.agent,
+                         {"target": "PRB123"})
         self.assertStatus(r, 422)
         self.assertIn("target", r.data["errors"])

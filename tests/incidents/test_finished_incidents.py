@@ -1,6 +1,6 @@
-"""Work on resolved, closed and cancelled incidents; what requesters read of
-staff reasons; references that may not be used; how the journal names
-related objects."""
+"""Work on resolved, closed and cancelled incidents (through the services, the
+API and the incident page); what requesters read of staff reasons;
+references that may not be used; how the journal names related objects."""
 
 from unittest import mock
 
@@ -11,9 +11,12 @@ from servista.core.exceptions import Forbidden, InvalidTransition, ValidationFai
 from servista.core.models import JournalEntry, PriorityMatrix
 from servista.incidents import services
 from servista.incidents.factories import IncidentFactory
+from servista.incidents.models import Incident
+from servista.notifications.models import Notification
 from servista.testing import ServistaTestCase
 
 API = "/api/v1/incidents"
+HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 class FinishedIncidentTest(ServistaTestCase):
@@ -25,6 +28,7 @@ class FinishedIncidentTest(ServistaTestCase):
     def test_resolved_incident_takes_no_work_until_reopened(self):
         inc = self.resolved()
         version = inc.version
+        notes = Notification.objects.count()
         attempts = {
             "take": {}, "assign": {"assignment_group": "Network"},
             "escalate": {"kind": "hierarchical", "reason": "x"},
@@ -33,17 +37,20 @@ class FinishedIncidentTest(ServistaTestCase):
         for action, body in attempts.items():
             with self.subTest(action=action):
                 user = self.cast.manager if action == "promote-major" else self.cast.agent
-                r = self.api("POST", f"{API}/{inc.number}/{action}", user, body)
+                with self.assertNothingChanged(inc):
+                    r = self.api("POST", f"{API}/{inc.number}/{action}", user, body)
                 self.assertStatus(r, 409)
                 self.assertIn("reopen", r.data["detail"])
-        with self.assertRaises(InvalidTransition):
+        with self.assertNothingChanged(inc), self.assertRaises(InvalidTransition):
             services.escalate_functional(inc, self.cast.agent,
                                          assignment_group=self.cast.network, reason="x")
+        self.assertEqual(Notification.objects.count(), notes)
         child = IncidentFactory(caller=self.cast.requester)
-        with self.assertRaises(ValidationFailed):  # a resolved parent takes no children
-            services.set_parent(child, self.cast.agent, inc)
-        with self.assertRaises(InvalidTransition):  # nor does a resolved child move
-            services.set_parent(inc, self.cast.agent, child)
+        with self.assertNothingChanged(inc, child):
+            with self.assertRaises(ValidationFailed):  # a resolved parent takes no children
+                services.set_parent(child, self.cast.agent, inc)
+            with self.assertRaises(InvalidTransition):  # nor does a resolved child move
+                services.set_parent(inc, self.cast.agent, child)
         inc.refresh_from_db()
         self.assertEqual(inc.version, version)
         # The caller's comment still reopens it, and then work goes on.
@@ -57,7 +64,7 @@ class FinishedIncidentTest(ServistaTestCase):
         cancelled = services.cancel(IncidentFactory(caller=self.cast.requester),
                                     self.cast.agent, reason="Duplicate.")
         for inc in (closed, cancelled):
-            with self.subTest(state=inc.state):
+            with self.subTest(state=inc.state), self.assertNothingChanged(inc):
                 r = self.api("POST", f"{API}/{inc.number}/override-priority", self.cast.manager,
                              {"priority": 1, "reason": "x"})
                 self.assertStatus(r, 409)
@@ -71,6 +78,29 @@ class FinishedIncidentTest(ServistaTestCase):
                 before = JournalEntry.objects.for_record(inc).count()
                 inc.refresh_from_db()
                 self.assertEqual(JournalEntry.objects.for_record(inc).count(), before)
+
+
+def resolved(cast, caller):
+    inc = IncidentFactory(caller=caller)
+    return services.resolve(inc, cast.agent, resolution_code="solved_permanently",
+                            resolution_notes="Fixed.")
+
+
+class FinalIncidentPageTest(ServistaTestCase):
+    def test_closed_incident_offers_no_comment_box_and_no_edit(self):
+        inc = services.close(resolved(self.cast, self.cast.requester), self.cast.requester)
+        self.client.force_login(self.cast.agent)
+        page = self.client.get(inc.get_absolute_url())
+        self.assertNotContains(page, 'id="comment-form"')
+        with self.assertNothingChanged(inc):
+            r = self.client.get(f"/incidents/{inc.number}/edit/")
+            self.assertRedirects(r, inc.get_absolute_url(), fetch_redirect_response=False)
+            r = self.client.post(f"/incidents/{inc.number}/comment/", {"body": "x",
+                                                                       "kind": "comment"},
+                                 **HTMX)
+        self.assertEqual(r.status_code, 422)
+        open_one = IncidentFactory(caller=self.cast.requester)
+        self.assertContains(self.client.get(open_one.get_absolute_url()), 'id="comment-form"')
 
 
 class RequesterReadsTest(ServistaTestCase):
@@ -100,30 +130,31 @@ class ReferencesTest(ServistaTestCase):
         inc = IncidentFactory(caller=self.cast.requester)
         self.cast.network.active = False
         self.cast.network.save()
-        with self.assertRaises(ValidationFailed) as err:
+        with self.assertNothingChanged(inc), self.assertRaises(ValidationFailed) as err:
             services.assign(inc, self.cast.agent, assignment_group=self.cast.network)
         self.assertIn("assignment_group", err.exception.errors)
         self.cast.colleague.is_active = False
         self.cast.colleague.save()
-        with self.assertRaises(ValidationFailed) as err:
+        with self.assertNothingChanged(inc), self.assertRaises(ValidationFailed) as err:
             services.log_incident(self.cast.agent, short_description="x",
                                   caller=self.cast.colleague)
         self.assertIn("caller", err.exception.errors)
         self.cast.agent.is_active = False
         self.cast.agent.save()
-        with self.assertRaises(ValidationFailed) as err:
+        with self.assertNothingChanged(inc), self.assertRaises(ValidationFailed) as err:
             services.assign(inc, self.cast.manager, assignment_group=self.cast.service_desk,
                             assigned_to=self.cast.agent)
         self.assertIn("inactive", err.exception.errors["assigned_to"][0])
 
     def test_retired_service_is_refused(self):
         retired = ServiceFactory(name="Legacy Intranet", status="retired")
-        with self.assertRaises(ValidationFailed) as err:
+        with self.assertNothingChanged(), self.assertRaises(ValidationFailed) as err:
             services.log_incident(self.cast.agent, short_description="x",
                                   caller=self.cast.requester, service=retired)
         self.assertIn("service", err.exception.errors)
+        self.assertFalse(Incident.objects.exists())
         inc = IncidentFactory(caller=self.cast.requester)
-        with self.assertRaises(ValidationFailed):
+        with self.assertNothingChanged(inc), self.assertRaises(ValidationFailed):
             services.update_incident(inc, self.cast.agent, {"service": retired})
 
     def test_journal_names_the_old_related_object(self):
@@ -153,7 +184,7 @@ class PriorityTest(ServistaTestCase):
 
     def test_override_message_and_permission(self):
         inc = IncidentFactory(caller=self.cast.requester)
-        with self.assertRaises(Forbidden) as err:
+        with self.assertNothingChanged(inc), self.assertRaises(Forbidden) as err:
             services.override_priority(inc, self.cast.agent, priority=1, reason="x")
         self.assertIn("override priority", str(err.exception))
         services.override_priority(inc, self.cast.manager, priority=1, reason="VIP")
@@ -168,10 +199,11 @@ class MajorIncidentUndoTest(ServistaTestCase):
         services.promote_major(inc, self.cast.manager, manager=self.cast.manager,
                                swarm=[self.cast.agent])
         services.escalate_hierarchical(inc, self.cast.agent, reason="Board asks")
-        with self.assertRaises(Forbidden):
-            services.stand_down_major(inc, self.cast.agent, reason="x")
-        with self.assertRaises(ValidationFailed):
-            services.stand_down_major(inc, self.cast.manager, reason=" ")
+        with self.assertNothingChanged(inc):
+            with self.assertRaises(Forbidden):
+                services.stand_down_major(inc, self.cast.agent, reason="x")
+            with self.assertRaises(ValidationFailed):
+                services.stand_down_major(inc, self.cast.manager, reason=" ")
         services.stand_down_major(inc, self.cast.manager, reason="Only one office")
         inc.refresh_from_db()
         self.assertFalse(inc.is_major)
@@ -179,10 +211,11 @@ class MajorIncidentUndoTest(ServistaTestCase):
         self.assertEqual(list(inc.swarm.all()), [])
         entry = JournalEntry.objects.for_record(inc).last()
         self.assertEqual(entry.changes["swarm"]["old_display"], str(self.cast.agent))
-        with self.assertRaises(InvalidTransition):
-            services.stand_down_major(inc, self.cast.manager, reason="again")
-        with self.assertRaises(Forbidden):
-            services.clear_escalation(inc, self.cast.agent, reason="x")
+        with self.assertNothingChanged(inc):
+            with self.assertRaises(InvalidTransition):
+                services.stand_down_major(inc, self.cast.manager, reason="again")
+            with self.assertRaises(Forbidden):
+                services.clear_escalation(inc, self.cast.agent, reason="x")
         services.clear_escalation(inc, self.cast.manager, reason="Handled")
         inc.refresh_from_db()
         self.assertFalse(inc.escalated)
@@ -194,22 +227,25 @@ class MajorIncidentUndoAPITest(ServistaTestCase):
         services.promote_major(inc, self.cast.manager, manager=self.cast.manager)
         services.escalate_hierarchical(inc, self.cast.agent, reason="Board asks")
         url = f"{API}/{inc.number}"
-        self.assertStatus(self.api("POST", f"{url}/stand-down-major", self.cast.agent,
-                                   {"reason": "x"}), 403)
-        r = self.api("POST", f"{url}/stand-down-major", self.cast.manager, {})
+        with self.assertNothingChanged(inc):
+            self.assertStatus(self.api("POST", f"{url}/stand-down-major", self.cast.agent,
+                                       {"reason": "x"}), 403)
+            r = self.api("POST", f"{url}/stand-down-major", self.cast.manager, {})
         self.assertStatus(r, 422)
         self.assertIn("reason", r.data["errors"])
         r = self.api("POST", f"{url}/stand-down-major", self.cast.manager, {"reason": "Small"})
         self.assertStatus(r, 200)
         self.assertFalse(r.data["is_major"])
-        r = self.api("POST", f"{url}/clear-escalation", self.cast.manager, {"reason": "Done"},
-                     headers={"If-Match": '"1"'})
+        with self.assertNothingChanged(inc):
+            r = self.api("POST", f"{url}/clear-escalation", self.cast.manager,
+                         {"reason": "Done"}, headers={"If-Match": '"1"'})
         self.assertStatus(r, 412)
         r = self.api("POST", f"{url}/clear-escalation", self.cast.manager, {"reason": "Done"})
         self.assertStatus(r, 200)
         self.assertFalse(r.data["escalated"])
-        self.assertStatus(self.api("POST", f"{url}/clear-escalation", self.cast.manager,
-                                   {"reason": "Again"}), 409)
+        with self.assertNothingChanged(inc):
+            self.assertStatus(self.api("POST", f"{url}/clear-escalation", self.cast.manager,
+                                       {"reason": "Again"}), 409)
 
 
 class MajorIncidentUndoPageTest(ServistaTestCase):
@@ -221,7 +257,8 @@ class MajorIncidentUndoPageTest(ServistaTestCase):
         page = self.client.get(inc.get_absolute_url())
         self.assertNotContains(page, 'id="action-stand_down"')
         self.assertNotContains(page, 'id="action-swarm"')  # not the major-incident manager
-        r = self.client.post(f"/incidents/{inc.number}/stand_down/", {"reason": "x"})
+        with self.assertNothingChanged(inc):
+            r = self.client.post(f"/incidents/{inc.number}/stand_down/", {"reason": "x"})
         self.assertEqual(r.status_code, 403)
         self.client.force_login(self.cast.manager)
         page = self.client.get(inc.get_absolute_url())

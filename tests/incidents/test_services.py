@@ -1,10 +1,12 @@
 """Rules of incident management, exercised through the services (the one
 place they live) and, where the API adds something, through the API."""
 
+from servista.accounts.models import APIToken
 from servista.core.exceptions import Forbidden, ValidationFailed
 from servista.core.models import JournalEntry
 from servista.incidents import services
 from servista.incidents.factories import CategoryFactory, IncidentFactory
+from servista.incidents.models import Incident
 from servista.notifications.models import Notification
 from servista.testing import ServistaTestCase
 
@@ -14,9 +16,12 @@ API = "/api/v1/incidents"
 class AssignmentTest(ServistaTestCase):
     def test_assignee_must_be_a_member(self):
         inc = IncidentFactory(caller=self.cast.requester)
-        r = self.api("POST", f"{API}/{inc.number}/assign", self.cast.agent,
-                     {"assignment_group": "Network", "assigned_to": "alice"})
+        notes = Notification.objects.count()
+        with self.assertNothingChanged(inc, self.cast.network):
+            r = self.api("POST", f"{API}/{inc.number}/assign", self.cast.agent,
+                         {"assignment_group": "Network", "assigned_to": "alice"})
         self.assertStatus(r, 422)
+        self.assertEqual(Notification.objects.count(), notes)
         self.assertIn("assigned_to", r.data["errors"])
         inc.refresh_from_db()
         self.assertEqual(inc.assignment_group, self.cast.service_desk)
@@ -30,14 +35,16 @@ class AssignmentTest(ServistaTestCase):
                                                     subject__contains=inc.number).exists())
 
     def test_requester_cannot_assign_or_log_for_others(self):
-        with self.assertRaises(Forbidden):
-            services.log_incident(self.cast.requester, short_description="x",
-                                  caller=self.cast.colleague)
-        with self.assertRaises(Forbidden):
-            services.log_incident(self.cast.requester, short_description="x",
-                                  assignment_group=self.cast.network)
+        with self.assertNothingChanged():
+            with self.assertRaises(Forbidden):
+                services.log_incident(self.cast.requester, short_description="x",
+                                      caller=self.cast.colleague)
+            with self.assertRaises(Forbidden):
+                services.log_incident(self.cast.requester, short_description="x",
+                                      assignment_group=self.cast.network)
+        self.assertFalse(Incident.objects.exists())
         inc = IncidentFactory(caller=self.cast.requester)
-        with self.assertRaises(Forbidden):
+        with self.assertNothingChanged(inc), self.assertRaises(Forbidden):
             services.take(inc, self.cast.requester)
 
     def test_category_routes_to_its_group(self):
@@ -48,7 +55,7 @@ class AssignmentTest(ServistaTestCase):
         self.assertEqual(inc.category, hardware)
         self.assertEqual(inc.assignment_group, self.cast.network)
         other = CategoryFactory(name="Software")
-        with self.assertRaises(ValidationFailed) as ctx:
+        with self.assertNothingChanged(inc), self.assertRaises(ValidationFailed) as ctx:
             services.log_incident(self.cast.requester, short_description="x", category=other,
                                   subcategory=printer)
         self.assertIn("subcategory", ctx.exception.errors)
@@ -65,8 +72,9 @@ class AssignmentTest(ServistaTestCase):
 class EscalationTest(ServistaTestCase):
     def test_functional_escalation_needs_reason_and_is_journaled(self):
         inc = IncidentFactory(caller=self.cast.requester)
-        r = self.api("POST", f"{API}/{inc.number}/escalate", self.cast.agent,
-                     {"kind": "functional", "assignment_group": "Network"})
+        with self.assertNothingChanged(inc):
+            r = self.api("POST", f"{API}/{inc.number}/escalate", self.cast.agent,
+                         {"kind": "functional", "assignment_group": "Network"})
         self.assertStatus(r, 422)
         self.assertIn("reason", r.data["errors"])
         r = self.api("POST", f"{API}/{inc.number}/escalate", self.cast.agent,
@@ -87,9 +95,12 @@ class EscalationTest(ServistaTestCase):
         note = Notification.objects.get(user=self.cast.manager)
         self.assertIn(inc.number, note.subject)
         self.assertIn("VIP affected", note.body)
-        r = self.api("POST", f"{API}/{inc.number}/escalate", self.cast.requester,
-                     {"kind": "hierarchical", "reason": "please"})
+        notes = Notification.objects.count()
+        with self.assertNothingChanged(inc):
+            r = self.api("POST", f"{API}/{inc.number}/escalate", self.cast.requester,
+                         {"kind": "hierarchical", "reason": "please"})
         self.assertStatus(r, 403)
+        self.assertEqual(Notification.objects.count(), notes)
 
 
 class MajorIncidentTest(ServistaTestCase):
@@ -100,12 +111,16 @@ class MajorIncidentTest(ServistaTestCase):
             r = self.api("POST", f"{API}/{child.number}/parent", self.cast.agent,
                          {"parent": parent.number})
             self.assertStatus(r, 200)
-        r = self.api("POST", f"{API}/{parent.number}/promote-major", self.cast.agent,
-                     {"manager": "maria", "swarm": ["alice", "nick"]})
+        notes = Notification.objects.count()
+        with self.assertNothingChanged(parent):
+            r = self.api("POST", f"{API}/{parent.number}/promote-major", self.cast.agent,
+                         {"manager": "maria", "swarm": ["alice", "nick"]})
         self.assertStatus(r, 403)
-        r = self.api("POST", f"{API}/{parent.number}/promote-major", self.cast.manager,
-                     {"manager": "maria", "swarm": ["alice", "nick", "rita"]})
+        with self.assertNothingChanged(parent):
+            r = self.api("POST", f"{API}/{parent.number}/promote-major", self.cast.manager,
+                         {"manager": "maria", "swarm": ["alice", "nick", "rita"]})
         self.assertStatus(r, 422)
+        self.assertEqual(Notification.objects.count(), notes)
         self.assertIn("swarm", r.data["errors"])
         r = self.api("POST", f"{API}/{parent.number}/promote-major", self.cast.manager,
                      {"manager": "maria", "swarm": ["alice", "nick"], "reason": "Mail down"})
@@ -130,12 +145,13 @@ class MajorIncidentTest(ServistaTestCase):
         b = IncidentFactory(caller=self.cast.requester)
         c = IncidentFactory(caller=self.cast.requester)
         services.set_parent(b, self.cast.agent, a)
-        with self.assertRaises(ValidationFailed):
-            services.set_parent(c, self.cast.agent, b)  # b is itself a child
-        with self.assertRaises(ValidationFailed):
-            services.set_parent(a, self.cast.agent, c)  # a has children
-        with self.assertRaises(ValidationFailed):
-            services.set_parent(a, self.cast.agent, a)
+        with self.assertNothingChanged(a, b, c):
+            with self.assertRaises(ValidationFailed):
+                services.set_parent(c, self.cast.agent, b)  # b is itself a child
+            with self.assertRaises(ValidationFailed):
+                services.set_parent(a, self.cast.agent, c)  # a has children
+            with self.assertRaises(ValidationFailed):
+                services.set_parent(a, self.cast.agent, a)
 
 
 class ListFilterAPITest(ServistaTestCase):
@@ -149,17 +165,18 @@ class ListFilterAPITest(ServistaTestCase):
         r = self.api("GET", API, self.cast.agent, {"assignment_group": "Service Desk",
                                                    "state": ["new", "in_progress"]})
         self.assertEqual(r.data["count"], 2)
-        r = self.api("GET", API, self.cast.agent, {"state": "sleeping"})
-        self.assertStatus(r, 422)
-        self.assertIn("state", r.data["errors"])
-        r = self.api("GET", API, self.cast.agent, {"assignment_group": "Nobody"})
-        self.assertStatus(r, 422)
-        self.assertIn("assignment_group", r.data["errors"])
-        r = self.api("GET", API, self.cast.agent, {"limit": 0})
-        self.assertStatus(r, 422)
-        r = self.api("GET", API, self.cast.agent, {"offset": 46960684515139403892391936})
-        self.assertStatus(r, 422)
-        self.assertIn("offset", r.data["errors"])
+        with self.assertNothingChanged(a):
+            r = self.api("GET", API, self.cast.agent, {"state": "sleeping"})
+            self.assertStatus(r, 422)
+            self.assertIn("state", r.data["errors"])
+            r = self.api("GET", API, self.cast.agent, {"assignment_group": "Nobody"})
+            self.assertStatus(r, 422)
+            self.assertIn("assignment_group", r.data["errors"])
+            r = self.api("GET", API, self.cast.agent, {"limit": 0})
+            self.assertStatus(r, 422)
+            r = self.api("GET", API, self.cast.agent, {"offset": 46960684515139403892391936})
+            self.assertStatus(r, 422)
+            self.assertIn("offset", r.data["errors"])
         r = self.api("GET", API, self.cast.agent, {"offset": 1000})
         self.assertEqual((r.status, r.data["items"]), (200, []))
         r = self.api("GET", API, self.cast.agent, {"q": a.number.lower()})
@@ -188,8 +205,9 @@ class ListFilterAPITest(ServistaTestCase):
         return settings.SERVISTA
 
     def test_unauthenticated_and_bad_token(self):
-        self.assertStatus(self.api("GET", API), 401)
-        r = self.client.get(API, HTTP_AUTHORIZATION="Bearer sv_not-a-real-token")
+        with self.assertNothingChanged(APIToken.objects.first()):
+            self.assertStatus(self.api("GET", API), 401)
+            r = self.client.get(API, HTTP_AUTHORIZATION="Bearer sv_not-a-real-token")
         self.assertEqual(r.status_code, 401)
 
 
@@ -197,14 +215,16 @@ class SwarmTest(ServistaTestCase):
     def test_swarm_only_on_major_incidents(self):
         inc = IncidentFactory(caller=self.cast.requester)
         url = f"{API}/{inc.number}/swarm"
-        r = self.api("POST", url, self.cast.manager, {"members": ["alice"]})
+        with self.assertNothingChanged(inc):
+            r = self.api("POST", url, self.cast.manager, {"members": ["alice"]})
         self.assertStatus(r, 409)
         self.assertIn("swarm", r.data["errors"])
         services.promote_major(inc, self.cast.manager, manager=self.cast.agent2,
                                swarm=[self.cast.agent])
         inc.refresh_from_db()
         # A swarm member is not in charge of it: the major-incident manager is.
-        r = self.api("POST", url, self.cast.agent, {"members": ["alice", "nick"]})
+        with self.assertNothingChanged(inc):
+            r = self.api("POST", url, self.cast.agent, {"members": ["alice", "nick"]})
         self.assertStatus(r, 403)
         r = self.api("POST", url, self.cast.agent2, {"members": ["alice", "nick"]},
                      headers={"If-Match": f'"{inc.version}"'})
@@ -213,13 +233,14 @@ class SwarmTest(ServistaTestCase):
         self.assertEqual(r.data["version"], inc.version + 1)
         change = JournalEntry.objects.for_record(inc).filter(changes__has_key="swarm").last()
         self.assertEqual(change.changes["swarm"]["old_display"], str(self.cast.agent))
-        r = self.api("POST", url, self.cast.agent2, {"members": ["alice"]},
-                     headers={"If-Match": f'"{inc.version}"'})
-        self.assertStatus(r, 412)
-        r = self.api("POST", url, self.cast.manager, {"members": ["rita"]})
-        self.assertStatus(r, 422)
-        r = self.api("POST", url, self.cast.requester, {"members": ["alice"]})
-        self.assertStatus(r, 403)
+        with self.assertNothingChanged(inc):
+            r = self.api("POST", url, self.cast.agent2, {"members": ["alice"]},
+                         headers={"If-Match": f'"{inc.version}"'})
+            self.assertStatus(r, 412)
+            r = self.api("POST", url, self.cast.manager, {"members": ["rita"]})
+            self.assertStatus(r, 422)
+            r = self.api("POST", url, self.cast.requester, {"members": ["alice"]})
+            self.assertStatus(r, 403)
         self.client.force_login(self.cast.manager)
         page = self.client.get(inc.get_absolute_url())
         self.assertContains(page, 'id="action-swarm"')

@@ -1,3 +1,11 @@
+"""The staff workspace pages of incidents: the list, detail, create and edit
+pages (the standard page tests), the queues and filters, bulk take and state
+changes, the incident page's actions, comments, optimistic locking of edits,
+and what every page shows besides its data (the keyboard-shortcut help, the
+times of the activity)."""
+
+import re
+
 from servista.incidents import services
 from servista.incidents.factories import IncidentFactory, incidents_with_every_relation
 from servista.incidents.models import Incident
@@ -45,7 +53,8 @@ class WorkspaceTest(ServistaTestCase):
         r = self.client.get("/incidents/queue/open/")
         for inc in (mine, unassigned, network):
             self.assertContains(r, inc.number)
-        self.assertEqual(self.client.get("/incidents/queue/bogus/").status_code, 404)
+        with self.assertNothingChanged(mine, unassigned, network):
+            self.assertEqual(self.client.get("/incidents/queue/bogus/").status_code, 404)
 
     def test_requester_is_sent_to_the_portal(self):
         self.client.force_login(self.cast.requester)
@@ -65,7 +74,8 @@ class WorkspaceTest(ServistaTestCase):
         r = self.client.get("/incidents/", {"state": "new", "priority": "1"})
         self.assertContains(r, a.number)
         self.assertNotContains(r, b.number)
-        r = self.client.get("/incidents/", {"assigned_to": "no-such-person"})
+        with self.assertNothingChanged(a, b):
+            r = self.client.get("/incidents/", {"assigned_to": "no-such-person"})
         self.assertEqual(r.status_code, 200)
         self.assertContains(r, "No user")
 
@@ -85,9 +95,10 @@ class WorkspaceTest(ServistaTestCase):
         one.refresh_from_db()
         self.assertEqual(one.state, "cancelled")
         # A refused transition for one incident does not stop the others.
-        r = self.client.post("/incidents/bulk/", {"selection": [one.number, two.number],
-                                                  "action": "state", "state": "closed"},
-                             follow=True)
+        with self.assertNothingChanged(one, two):
+            r = self.client.post("/incidents/bulk/", {"selection": [one.number, two.number],
+                                                      "action": "state", "state": "closed"},
+                                 follow=True)
         two.refresh_from_db()
         self.assertEqual(two.state, "in_progress")
         self.assertContains(r, one.number)
@@ -95,7 +106,8 @@ class WorkspaceTest(ServistaTestCase):
     def test_bulk_refused_for_requester(self):
         inc = IncidentFactory(caller=self.cast.requester)
         self.client.force_login(self.cast.requester)
-        self.client.post("/incidents/bulk/", {"selection": [inc.number], "action": "take"})
+        with self.assertNothingChanged(inc):
+            self.client.post("/incidents/bulk/", {"selection": [inc.number], "action": "take"})
         inc.refresh_from_db()
         self.assertIsNone(inc.assigned_to)
 
@@ -110,7 +122,8 @@ class IncidentPageTest(ServistaTestCase):
         return self.client.post(f"/incidents/{self.inc.number}/{name}/", data or {}, **headers)
 
     def test_resolve_needs_code_then_resolves(self):
-        r = self.action("resolve", {"resolution_notes": "Replaced toner"})
+        with self.assertNothingChanged(self.inc):
+            r = self.action("resolve", {"resolution_notes": "Replaced toner"})
         self.assertEqual(r.status_code, 422)
         self.assertContains(r, "A resolution code is required", status_code=422)
         self.inc.refresh_from_db()
@@ -140,7 +153,8 @@ class IncidentPageTest(ServistaTestCase):
     def test_major_incident_refused_for_agent_allowed_for_manager(self):
         data = {"manager": self.cast.manager.pk, "swarm": [self.cast.agent.pk,
                                                            self.cast.agent2.pk]}
-        r = self.action("major", data)
+        with self.assertNothingChanged(self.inc):
+            r = self.action("major", data)
         self.assertEqual(r.status_code, 403)
         self.client.force_login(self.cast.manager)
         r = self.action("major", data)
@@ -158,9 +172,9 @@ class IncidentPageTest(ServistaTestCase):
         self.assertEqual(r.status_code, 200)
         self.assertContains(r, "<strong>check</strong>", html=False)
         self.assertContains(r, 'id="activity-panel"')
-        r = self.client.post(f"/incidents/{self.inc.number}/comment/", {"body": "", "kind":
-                                                                         "comment"},
-                             HTTP_HX_REQUEST="true")
+        with self.assertNothingChanged(self.inc):
+            r = self.client.post(f"/incidents/{self.inc.number}/comment/",
+                                 {"body": "", "kind": "comment"}, HTTP_HX_REQUEST="true")
         self.assertEqual(r.status_code, 422)
 
     def test_markdown_is_sanitised(self):
@@ -183,64 +197,34 @@ class IncidentPageTest(ServistaTestCase):
         data["caller"] = "rita"
         services.update_incident(self.inc, self.cast.agent2, {"urgency": 1})
         data["short_description"] = "My edit"
-        r = self.client.post(f"/incidents/{self.inc.number}/edit/", data)
+        with self.assertNothingChanged(self.inc):
+            r = self.client.post(f"/incidents/{self.inc.number}/edit/", data)
         self.assertEqual(r.status_code, 422)
         self.assertContains(r, "changed by someone else", status_code=422)
         self.inc.refresh_from_db()
         self.assertNotEqual(self.inc.short_description, "My edit")
 
 
-class PortalTest(ServistaTestCase):
-    def test_report_and_follow(self):
+class PageDetailsTest(ServistaTestCase):
+    def test_shortcut_help_fits_the_role(self):
         self.client.force_login(self.cast.requester)
-        r = self.client.post("/portal/report/", {"short_description": "Cannot print",
-                                                 "impact": 3, "urgency": 2})
-        inc = Incident.objects.get(short_description="Cannot print")
-        self.assertRedirects(r, f"/portal/tickets/{inc.number}/")
-        self.assertEqual(inc.caller, self.cast.requester)
-        self.assertEqual(inc.channel, "portal")
-        self.assertEqual(inc.priority, 4)
-        self.assertEqual(inc.assignment_group, self.cast.service_desk)
         r = self.client.get("/portal/")
-        self.assertContains(r, inc.number)
+        self.assertNotContains(r, "<kbd>w</kbd>")
+        self.assertNotContains(r, "<kbd>j</kbd>")
+        self.assertNotContains(r, "<kbd>x</kbd>")
+        self.assertContains(r, "Report a problem</td>")
+        self.assertContains(r, 'data-new-url="/portal/report/"')
+        self.client.force_login(self.cast.agent)
+        r = self.client.get("/portal/")
+        self.assertContains(r, "<kbd>w</kbd>")
+        self.assertContains(r, "<kbd>j</kbd>")
+        self.assertContains(r, 'data-new-url="/incidents/new/"')
 
-    def test_report_without_description_shows_error(self):
-        self.client.force_login(self.cast.requester)
-        r = self.client.post("/portal/report/", {"short_description": "", "impact": 3,
-                                                 "urgency": 3})
-        self.assertEqual(r.status_code, 422)
-        self.assertIn("short_description", r.context["form"].errors)
-
-    def test_other_organization_and_work_notes_hidden(self):
+    def test_activity_shows_absolute_and_relative_time(self):
         inc = IncidentFactory(caller=self.cast.requester)
-        services.work_note(inc, self.cast.agent, "internal-detail-xyz")
-        services.comment(inc, self.cast.agent, "public-answer-abc")
-        self.client.force_login(self.cast.requester_b)
-        self.assertEqual(self.client.get(f"/portal/tickets/{inc.number}/").status_code, 404)
-        self.assertNotContains(self.client.get("/portal/?tab=all"), inc.number)
-        self.client.force_login(self.cast.colleague)
-        r = self.client.get(f"/portal/tickets/{inc.number}/")
-        self.assertContains(r, "public-answer-abc")
-        self.assertNotContains(r, "internal-detail-xyz")
-
-    def test_caller_reopens_by_comment_and_confirms(self):
-        inc = IncidentFactory(caller=self.cast.requester)
-        services.resolve(inc, self.cast.agent, resolution_code="solved_remotely",
-                         resolution_notes="Reset your profile")
-        self.client.force_login(self.cast.requester)
-        r = self.client.get(f"/portal/tickets/{inc.number}/")
-        self.assertContains(r, 'id="confirm-button"')
-        self.client.post(f"/portal/tickets/{inc.number}/comment/", {"body": "Still broken"})
-        inc.refresh_from_db()
-        self.assertEqual(inc.state, "in_progress")
-        services.resolve(inc, self.cast.agent, resolution_code="solved_permanently",
-                         resolution_notes="Replaced the disk")
-        # A colleague may not confirm someone else's resolution.
-        self.client.force_login(self.cast.colleague)
-        self.client.post(f"/portal/tickets/{inc.number}/confirm/")
-        inc.refresh_from_db()
-        self.assertEqual(inc.state, "resolved")
-        self.client.force_login(self.cast.requester)
-        self.client.post(f"/portal/tickets/{inc.number}/confirm/")
-        inc.refresh_from_db()
-        self.assertEqual(inc.state, "closed")
+        self.client.force_login(self.cast.agent)
+        html = self.client.get(inc.get_absolute_url()).content.decode()
+        activity = html[html.index('id="activity"'):]
+        stamp = inc.opened_at.strftime("%-d %b %Y")
+        self.assertRegex(activity, r"<time [^>]*>" + re.escape(stamp)
+                         + r" \d\d:\d\d · [^<]+ ago</time>")
