@@ -7,4 +7,9 @@ class CmdbConfig(AppConfig):
     verbose_name = "Configuration management"
 
     def ready(self):
+        from servista.core import audit
+
         from . import policies  # noqa: F401  (registers the app's policies)
+        from .models import ConfigurationItem
+
+        audit.register(ConfigurationItem)

@@ -5,3 +5,9 @@ class CoreConfig(AppConfig):
     name = "servista.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self):
+        from . import audit
+        from .models import PriorityMatrix
+
+        audit.register(PriorityMatrix)

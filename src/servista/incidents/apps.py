@@ -7,4 +7,9 @@ class IncidentsConfig(AppConfig):
     verbose_name = "Incident management"
 
     def ready(self):
+        from servista.core import audit
+
         from . import policies, search  # noqa: F401  (register the policy and the search)
+        from .models import Category
+
+        audit.register(Category)
