@@ -578,3 +578,65 @@ class RegistryTest(JournalTestCase):
         self.assertEqual(audit.registration(User).exclude, {"password", "last_login"})
         self.assertNotIn("password", audit.snapshot(self.cast.agent))
         self.assertIn("support_groups", audit.snapshot(self.cast.agent))
+
+
+class DeletionCascadeJournalTest(JournalTestCase):
+    """A deletion is journaled with what it takes along: the registered
+    objects it cascades to, and the references it clears."""
+
+    def test_category_deleted_with_its_subcategories(self):
+        hardware = CategoryFactory(name="Hardware")
+        laptop = CategoryFactory(name="Laptop", parent=hardware)
+        ids = (hardware.pk, laptop.pk)
+        self.client.force_login(self.cast.admin)
+        r = self.client.post(f"/admin/incidents/category/{hardware.pk}/delete/", {"post": "yes"})
+        self.assertEqual(r.status_code, 302)
+        self.assertFalse(Category.objects.filter(pk__in=ids).exists())
+        entries = {e.object_id: e for e in JournalEntry.objects.filter(
+            content_type__model="category", object_id__in=ids)}
+        self.assertEqual(set(entries), set(ids))
+        for entry in entries.values():
+            self.assertEntry(entry, self.cast.admin, "web", body="Deleted")
+        self.assertEqual(entries[laptop.pk].changes["parent"],
+                         change(hardware.pk, None, "Hardware", ""))
+
+    def test_group_deleted_clears_references_to_it(self):
+        network = self.cast.network
+        service = ServiceFactory(name="VPN", owner_group=network)
+        category = CategoryFactory(name="Network", default_group=network)
+        self.client.force_login(self.cast.admin)
+        r = self.client.post(f"/admin/accounts/group/{network.pk}/delete/", {"post": "yes"})
+        self.assertEqual(r.status_code, 302)
+        service.refresh_from_db()
+        self.assertIsNone(service.owner_group)
+        [entry] = self.entries(service)
+        self.assertEntry(entry, self.cast.admin, "web", {
+            "owner_group": change(network.pk, None, "Network", "")})
+        [entry] = self.entries(category)
+        self.assertEqual(entry.changes, {
+            "default_group": change(network.pk, None, "Network", "")})
+
+    def test_bulk_deletion_of_groups_sharing_a_member(self):
+        nick = self.cast.agent2
+        a = Group.objects.create(name="A-team")
+        a.members.add(nick)
+        self.client.force_login(self.cast.admin)
+        r = self.client.post("/admin/accounts/group/", {
+            "action": "delete_selected", "post": "yes",
+            "_selected_action": [a.pk, self.cast.network.pk]})
+        self.assertEqual(r.status_code, 302)
+        self.assertEqual(list(nick.support_groups.all()), [])
+        # One step at a time, as the person lost each group.
+        self.assertEqual([e.changes["support_groups"]["old_display"]
+                          for e in self.entries(nick)], ["A-team, Network", "Network"])
+        self.assertEqual([e.changes["support_groups"]["new_display"]
+                          for e in self.entries(nick)], ["Network", ""])
+
+    def test_refused_deletion_leaves_nothing(self):
+        # An organization with people is protected: the admin refuses.
+        org = self.cast.org_a
+        self.client.force_login(self.cast.admin)
+        with self.assertNothingChanged(org, self.cast.requester):
+            r = self.client.post(f"/admin/accounts/organization/{org.pk}/delete/",
+                                 {"post": "yes"})
+        self.assertEqual(r.status_code, 200)   # "Cannot delete", with what protects it

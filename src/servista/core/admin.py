@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
-from django.db import router, transaction
 
 from . import audit
 from .models import JournalEntry, PriorityMatrix, Task
@@ -17,7 +16,9 @@ class JournaledAdmin(admin.ModelAdmin):
         # "before". Many-to-many fields are saved later, in save_related.
         before = None
         if change:
-            stored = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).first()
+            # Without the default ordering, whose joins FOR UPDATE may refuse.
+            stored = type(obj)._base_manager.select_for_update().filter(pk=obj.pk) \
+                .order_by().first()
             if stored is not None:
                 before = audit.snapshot(stored)
                 _keep_unchanged(obj, stored, form)
@@ -38,9 +39,7 @@ class JournaledAdmin(admin.ModelAdmin):
             super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
-        with transaction.atomic(using=router.db_for_write(self.model)):
-            for obj in queryset:
-                audit.journal_deleted(obj, request.user)
+        with audit.deleting(queryset, request.user):
             super().delete_queryset(request, queryset)
 
 

@@ -24,11 +24,13 @@ transaction of the change. This module knows no app.
 """
 
 import contextlib
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
-from django.db import models, transaction
+from django.db import models, router, transaction
+from django.db.models.deletion import Collector
 from django.db.models.fields.related import ManyToManyField, ManyToManyRel
 
 from servista.core.models import JournalEntry
@@ -128,16 +130,6 @@ def snapshot(obj) -> Snapshot:
     return values
 
 
-def stored_snapshot(obj) -> Snapshot | None:
-    """The journaled values of ``obj`` as stored (a form may have changed the
-    instance already), the row locked until the transaction ends; None when
-    it is not stored."""
-    if obj.pk is None:
-        return None
-    stored = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).first()
-    return None if stored is None else snapshot(stored)
-
-
 def _manager(obj, rel):
     name = rel.name if isinstance(rel, ManyToManyField) else rel.get_accessor_name()
     return getattr(obj, name)
@@ -196,8 +188,9 @@ def journal_created(obj, actor, *, body: str = "Created") -> JournalEntry:
 
 
 def journal_changed(obj, actor, before: Snapshot, *, body: str = "") -> JournalEntry | None:
-    """After a change of ``obj`` (``before`` taken with ``snapshot`` or
-    ``stored_snapshot``): one entry, or none when nothing changed."""
+    """After a change of ``obj`` (``before``: its ``snapshot`` before the
+    change, or that of the row as stored): one entry, or none when nothing
+    changed."""
     after = snapshot(obj)
     changes = diff(before, after)
     if not changes:
@@ -207,14 +200,50 @@ def journal_changed(obj, actor, before: Snapshot, *, body: str = "") -> JournalE
     return entry
 
 
-def journal_deleted(obj, actor, *, body: str = "Deleted") -> JournalEntry:
-    """Just before ``obj`` is deleted, in the deleting transaction (which
-    takes the entry back if the deletion fails): its last values."""
-    before = snapshot(obj)
-    changes = diff(before, None)
-    entry = _write(obj, actor, JournalKind.CHANGE, body=body, changes=changes)
-    _mirror(obj, actor, before, None, changes)
-    return entry
+def journal_deleted(objs, actor, *, body: str = "Deleted") -> list[JournalEntry]:
+    """Just before deleting ``objs`` (an object, or objects of one model), in
+    the deleting transaction (which takes the entries back if the deletion
+    fails): one entry with the last values of each object deleted, and of
+    each registered object the deletion cascades to; one change entry on
+    each registered object whose reference to them the deletion clears
+    (``on_delete=SET_NULL``...)."""
+    objs = [objs] if isinstance(objs, models.Model) else list(objs)
+    if not objs:
+        return []
+    registration(objs[0])
+    collector = Collector(using=router.db_for_write(type(objs[0])))
+    collector.collect(objs)
+    doomed: dict = defaultdict(set)
+    for model, instances in collector.data.items():
+        doomed[_concrete(model)] |= {obj.pk for obj in instances}
+    for queryset in collector.fast_deletes:
+        if is_registered(queryset.model):
+            doomed[_concrete(queryset.model)] |= set(queryset.values_list("pk", flat=True))
+    entries = []
+    for model, pks in doomed.items():
+        if model not in _registry:
+            continue
+        gone: set = set()
+        for obj in model._base_manager.filter(pk__in=pks):   # every field loaded
+            before = snapshot(obj)
+            changes = diff(before, None)
+            entries.append(_write(obj, actor, JournalKind.CHANGE, body=body, changes=changes))
+            _mirror(obj, actor, before, None, changes, gone=gone)
+            gone.add(obj.pk)
+    for (field, value), batches in collector.field_updates.items():
+        model = _concrete(field.model)
+        if model not in _registry or field.name in _registry[model].exclude:
+            continue
+        pks = set().union(*({obj.pk for obj in batch} for batch in batches)) - doomed[model]
+        for obj in model._base_manager.filter(pk__in=pks):
+            old = getattr(obj, field.name) if field.is_relation else getattr(obj, field.attname)
+            setattr(obj, field.attname, value)
+            new = getattr(obj, field.name) if field.is_relation else value
+            change = _change(Value(raw_value(old), display_value(obj, field, old)),
+                             Value(raw_value(new), display_value(obj, field, new)))
+            entries.append(_write(obj, actor, JournalKind.CHANGE,
+                                  changes={field.name: change}))
+    return entries
 
 
 @contextlib.contextmanager
@@ -228,17 +257,19 @@ def changing(obj, actor, *, body: str = ""):
 
 
 @contextlib.contextmanager
-def deleting(obj, actor):
-    """``with deleting(obj, actor): obj.delete()``: the deletion is journaled
-    with the last values, or not at all if the block fails."""
+def deleting(objs, actor):
+    """``with deleting(obj, actor): obj.delete()``: the deletion (of an
+    object or a queryset) is journaled with the last values, or not at all if
+    the block fails."""
     with transaction.atomic():
-        journal_deleted(obj, actor)
+        journal_deleted(objs, actor)
         yield
 
 
-def _mirror(obj, actor, before, after, changes) -> None:
+def _mirror(obj, actor, before, after, changes, *, gone=frozenset()) -> None:
     """A many-to-many change seen from each object added or removed, when
-    its model journals that relation too."""
+    its model journals that relation too. ``gone``: objects of obj's model
+    whose deletion was journaled already (deleted with obj, still stored)."""
     reg = registration(obj)
     for rel in reg.relations():
         if rel.name not in changes:
@@ -253,10 +284,11 @@ def _mirror(obj, actor, before, after, changes) -> None:
         touched = old ^ new
         if touched:
             _mirror_relation(obj, actor, rel, forward, other_model, other_name, old, new,
-                             touched)
+                             touched, gone)
 
 
-def _mirror_relation(obj, actor, rel, forward, other_model, other_name, old, new, touched):
+def _mirror_relation(obj, actor, rel, forward, other_model, other_name, old, new, touched,
+                     gone):
     # The through table: which objects of obj's model each touched object is
     # related to now (obj itself set aside: it is in or out as the change says).
     through = forward.remote_field.through
@@ -266,7 +298,7 @@ def _mirror_relation(obj, actor, rel, forward, other_model, other_name, old, new
     mine_col = through._meta.get_field(mine).attname
     theirs_col = through._meta.get_field(theirs).attname
     pairs = through._default_manager.filter(**{f"{theirs_col}__in": touched}).exclude(
-        **{mine_col: obj.pk}).values_list(theirs_col, mine_col)
+        **{f"{mine_col}__in": {obj.pk, *gone}}).values_list(theirs_col, mine_col)
     others_of: dict = {pk: set() for pk in touched}
     for other_pk, my_pk in pairs:
         others_of[other_pk].add(my_pk)
