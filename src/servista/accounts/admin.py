@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group as PermissionGroup
 
+from servista.core.admin import JournaledAdmin
+
 from .models import APIToken, Group, Organization, User
 
 # Servista's roles live on the user; Django's permission groups are not used.
@@ -9,7 +11,7 @@ admin.site.unregister(PermissionGroup)
 
 
 @admin.register(User)
-class ServistaUserAdmin(UserAdmin):
+class ServistaUserAdmin(JournaledAdmin, UserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "role", "organization",
                     "is_active"]
     list_filter = ["role", "organization", "is_active"]
@@ -22,13 +24,13 @@ class ServistaUserAdmin(UserAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(JournaledAdmin):
     list_display = ["name", "active"]
     search_fields = ["name"]
 
 
 @admin.register(Group)
-class GroupAdmin(admin.ModelAdmin):
+class GroupAdmin(JournaledAdmin):
     list_display = ["name", "manager", "is_service_desk", "active"]
     list_filter = ["is_service_desk", "active"]
     search_fields = ["name"]

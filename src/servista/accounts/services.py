@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
+from servista.core import audit
 from servista.core.exceptions import Forbidden, ValidationFailed
 
 from .models import APIToken, Group, User, hash_token
@@ -111,6 +112,8 @@ def _lookup_token(digest: str) -> APIToken | None:
 
 @transaction.atomic
 def set_members(group: Group, members, actor: User) -> None:
+    """Replace a group's members: journaled on the group and on each person
+    added or removed."""
     if not actor.is_manager:
         raise Forbidden("Only a manager can change group membership.")
     members = list(members)
@@ -118,7 +121,10 @@ def set_members(group: Group, members, actor: User) -> None:
         group.clean_relations({"members": members})
     except ValidationError as exc:
         raise ValidationFailed.from_django(exc)
-    group.members.set(members)
+    # One membership change of a group at a time, so the journal's "before" holds.
+    Group.objects.select_for_update().get(pk=group.pk)
+    with audit.changing(group, actor):
+        group.members.set(members)
 
 
 @transaction.atomic

@@ -8,9 +8,10 @@ class CatalogConfig(AppConfig):
     url_prefix = "services/"  # where its pages are (servista.urls)
 
     def ready(self):
-        from servista.core import lookup
+        from servista.core import audit, lookup
 
         from . import policies, shell  # noqa: F401  (register the policies and the menu)
         from .models import Service
 
         lookup.register(Service, ("name",))
+        audit.register(Service)

@@ -8,9 +8,10 @@ class CmdbConfig(AppConfig):
     url_prefix = "cis/"  # where its pages are (servista.urls)
 
     def ready(self):
-        from servista.core import lookup
+        from servista.core import audit, lookup
 
         from . import policies, shell  # noqa: F401  (register the policies, menu and panels)
         from .models import ConfigurationItem
 
         lookup.register(ConfigurationItem, ("name",))
+        audit.register(ConfigurationItem)

@@ -346,16 +346,25 @@ def _assign_and_save(obj, data: dict):
 
 @transaction.atomic
 def create_object(model, actor, data: dict):
+    """Create reference data (policy, validation) and journal its values."""
+    from servista.core import audit
     from servista.core.permissions import policy_for
 
     policy_for(model).require(actor, "create")
-    return _assign_and_save(model(), data)
+    obj = _assign_and_save(model(), data)
+    audit.journal_created(obj, actor)
+    return obj
 
 
 @transaction.atomic
 def update_object(obj, actor, data: dict):
+    """Change reference data; one journal entry when something changed."""
+    from servista.core import audit
     from servista.core.permissions import policy_for
 
     policy_for(type(obj)).require(actor, "change", obj)
     obj = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
-    return _assign_and_save(obj, data)
+    before = audit.snapshot(obj)
+    obj = _assign_and_save(obj, data)
+    audit.journal_changed(obj, actor, before)
+    return obj

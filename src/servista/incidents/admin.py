@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from servista.core.admin import ReadOnlyAdmin
+from servista.core.admin import JournaledAdmin, ReadOnlyAdmin
 
 from .models import Category, Incident
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(JournaledAdmin):
     list_display = ["__str__", "parent", "default_group", "active"]
     list_filter = ["active", "parent"]
     search_fields = ["name"]

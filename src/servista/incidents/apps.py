@@ -8,10 +8,11 @@ class IncidentsConfig(AppConfig):
     url_prefix = "incidents/"  # where its pages are (servista.urls)
 
     def ready(self):
-        from servista.core import lookup
+        from servista.core import audit, lookup
 
         # The policy, the search index, and what the page frame shows.
         from . import policies, search, shell  # noqa: F401
         from .models import Category
 
         lookup.register(Category, ("name",))
+        audit.register(Category)
