@@ -33,9 +33,9 @@ from django.db import models, router, transaction
 from django.db.models.deletion import Collector
 from django.db.models.fields.related import ManyToManyField, ManyToManyRel
 
+from servista.core.journal import display_value, raw_value, write_entry
 from servista.core.models import JournalEntry
 from servista.core.models.journal import JournalKind
-from servista.core.services import _write, display_value, raw_value
 
 # --- the registry ---------------------------------------------------------------
 
@@ -182,7 +182,7 @@ def journal_created(obj, actor, *, body: str = "Created") -> JournalEntry:
     """After ``obj`` and its many-to-many members were first saved."""
     after = snapshot(obj)
     changes = diff(None, after)
-    entry = _write(obj, actor, JournalKind.CHANGE, body=body, changes=changes)
+    entry = write_entry(obj, actor, JournalKind.CHANGE, body=body, changes=changes)
     _mirror(obj, actor, None, after, changes)
     return entry
 
@@ -195,7 +195,7 @@ def journal_changed(obj, actor, before: Snapshot, *, body: str = "") -> JournalE
     changes = diff(before, after)
     if not changes:
         return None
-    entry = _write(obj, actor, JournalKind.CHANGE, body=body, changes=changes)
+    entry = write_entry(obj, actor, JournalKind.CHANGE, body=body, changes=changes)
     _mirror(obj, actor, before, after, changes)
     return entry
 
@@ -211,7 +211,7 @@ def journal_deleted(objs, actor, *, body: str = "Deleted") -> list[JournalEntry]
     if not objs:
         return []
     registration(objs[0])
-    collector = Collector(using=router.db_for_write(type(objs[0])))
+    collector = Collector(using=router.db_forwrite_entry(type(objs[0])))
     collector.collect(objs)
     doomed: dict = defaultdict(set)
     for model, instances in collector.data.items():
@@ -227,7 +227,7 @@ def journal_deleted(objs, actor, *, body: str = "Deleted") -> list[JournalEntry]
         for obj in model._base_manager.filter(pk__in=pks):   # every field loaded
             before = snapshot(obj)
             changes = diff(before, None)
-            entries.append(_write(obj, actor, JournalKind.CHANGE, body=body, changes=changes))
+            entries.append(write_entry(obj, actor, JournalKind.CHANGE, body=body, changes=changes))
             _mirror(obj, actor, before, None, changes, gone=gone)
             gone.add(obj.pk)
     for (field, value), batches in collector.field_updates.items():
@@ -241,7 +241,7 @@ def journal_deleted(objs, actor, *, body: str = "Deleted") -> list[JournalEntry]
             new = getattr(obj, field.name) if field.is_relation else value
             change = _change(Value(raw_value(old), display_value(obj, field, old)),
                              Value(raw_value(new), display_value(obj, field, new)))
-            entries.append(_write(obj, actor, JournalKind.CHANGE,
+            entries.append(write_entry(obj, actor, JournalKind.CHANGE,
                                   changes={field.name: change}))
     return entries
 
@@ -313,5 +313,5 @@ def _mirror_relation(obj, actor, rel, forward, other_model, other_name, old, new
         new_set = base | ({obj.pk} if other.pk in new else set())
         change = _change(_members_value([o for o in ordered if o.pk in old_set]),
                          _members_value([o for o in ordered if o.pk in new_set]), many=True)
-        _write(other, actor, JournalKind.CHANGE, changes={other_name: change})
+        write_entry(other, actor, JournalKind.CHANGE, changes={other_name: change})
 

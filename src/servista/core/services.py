@@ -5,18 +5,15 @@ Practice apps call these from their own services.py; they hold no
 practice-specific rules.
 """
 
-import datetime
-import decimal
-import uuid
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
 
-from servista.core import clock, context, links
+from servista.core import clock, links
 from servista.core.exceptions import NotFound, StaleVersion, ValidationFailed
+from servista.core.journal import change_of, field_value, write_entry
 from servista.core.models import JournalEntry, Link
 from servista.core.models.journal import JournalKind
 from servista.core.numbering import next_number
@@ -35,66 +32,6 @@ def system_user():
         user.set_unusable_password()
         user.save(update_fields=["password"])
     return user
-
-# --- values for the journal ---------------------------------------------
-
-
-def raw_value(value):
-    """A JSON-friendly form of a field value."""
-    if isinstance(value, models.Model):
-        return value.pk
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal | uuid.UUID):
-        return str(value)
-    return value
-
-
-def display_value(record, field: models.Field, value) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, models.Model):
-        return str(value)
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    return str(value)
-
-
-def _field_value(record, field: models.Field):
-    if field.is_relation and field.many_to_one:
-        # Use the cached related object when loaded, else the raw id.
-        if field.is_cached(record):
-            return getattr(record, field.name)
-        return getattr(record, field.attname)
-    return getattr(record, field.attname)
-
-
-def _change(record, field, old, new) -> dict:
-    return {
-        "old": raw_value(old),
-        "new": raw_value(new),
-        "old_display": display_value(record, field, old),
-        "new_display": display_value(record, field, new),
-    }
-
-
-def _write(record, actor, kind, body="", changes=None) -> JournalEntry:
-    ctx = context.current()
-    return JournalEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(record),
-        object_id=record.pk,
-        kind=kind,
-        body=body,
-        changes=changes or {},
-        actor=actor,
-        origin=ctx.origin,
-        correlation_id=ctx.correlation_id,
-    )
-
 
 # --- creation and changes -----------------------------------------------
 
@@ -130,18 +67,18 @@ def create_record(record, actor, *, body: str = "", relations: dict | None = Non
     for field in record._meta.concrete_fields:
         if field.name in record.unaudited_fields or field.name in ("opened_at", "opened_by"):
             continue
-        value = _field_value(record, field)
+        value = field_value(record, field)
         if value is None or value == "" or value is False:
             continue
         if value == 0 and not field.choices:
             continue  # counters start at zero: nothing to tell
-        changes[field.name] = _change(record, field, None, value)
+        changes[field.name] = change_of(record, field, None, value)
     for name, objs in (relations or {}).items():
         if objs:
             getattr(record, name).set(objs)
             changes[name] = {"old": [], "new": [o.pk for o in objs], "old_display": "",
                              "new_display": ", ".join(str(o) for o in objs)}
-    _write(record, actor, JournalKind.CHANGE, body=body or "Created", changes=changes)
+    write_entry(record, actor, JournalKind.CHANGE, body=body or "Created", changes=changes)
     return record
 
 
@@ -177,7 +114,7 @@ def save_changes(record, actor, changes: dict, *, body: str = "") -> dict:
                     "new_display": ", ".join(str(o) for o in new_set),
                 }
             continue
-        old = _field_value(record, field)
+        old = field_value(record, field)
         old_cmp = old.pk if isinstance(old, models.Model) else old
         new_cmp = new.pk if isinstance(new, models.Model) else new
         if old_cmp == new_cmp:
@@ -186,12 +123,12 @@ def save_changes(record, actor, changes: dict, *, body: str = "") -> dict:
             if field.is_relation and old is not None and not isinstance(old, models.Model):
                 # The locked row holds only the id: the journal shows the name.
                 old = field.related_model._base_manager.filter(pk=old).first() or old
-            diff[name] = _change(record, field, old, new)
+            diff[name] = change_of(record, field, old, new)
         setattr(record, field.name, new)
         fields.append(field.name)
     if not fields and not relations:
         if body:
-            _write(record, actor, JournalKind.CHANGE, body=body)
+            write_entry(record, actor, JournalKind.CHANGE, body=body)
         return {}
     if fields:
         _clean(record)
@@ -200,7 +137,7 @@ def save_changes(record, actor, changes: dict, *, body: str = "") -> dict:
     record.save(update_fields=[*fields, "updated_at", "version"])
     for name, objs in relations.items():
         getattr(record, name).set(objs)
-    _write(record, actor, JournalKind.CHANGE, body=body, changes=diff)
+    write_entry(record, actor, JournalKind.CHANGE, body=body, changes=diff)
     return diff
 
 
@@ -214,7 +151,7 @@ def add_entry(record, actor, kind: str, body: str) -> JournalEntry:
         raise ValidationFailed.field(field, "This field may not be blank.")
     if kind not in (JournalKind.COMMENT, JournalKind.WORK_NOTE):
         raise ValidationFailed.field("kind", "Kind must be 'comment' or 'work_note'.")
-    entry = _write(record, actor, kind, body=body)
+    entry = write_entry(record, actor, kind, body=body)
     type(record).objects.filter(pk=record.pk).update(updated_at=entry.created_at)
     return entry
 
@@ -290,8 +227,8 @@ def link(source, target, actor, kind: str = links.RELATES_TO) -> Link:
     if not created:
         raise ValidationFailed.field(
             "target", f"{source} already {obj.get_kind_display()} {target}.")
-    _write(source, actor, JournalKind.CHANGE, body=f"Linked: {links.label(kind)} {target}")
-    _write(target, actor, JournalKind.CHANGE,
+    write_entry(source, actor, JournalKind.CHANGE, body=f"Linked: {links.label(kind)} {target}")
+    write_entry(target, actor, JournalKind.CHANGE,
            body=f"Linked: {links.label(kind, 'incoming')} {source}")
     return obj
 
