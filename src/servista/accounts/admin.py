@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group as PermissionGroup
 
 from servista.core.admin import JournaledAdmin
+from servista.core.permissions import capabilities
 
 from .models import APIToken, Group, Organization, User
 
@@ -29,8 +31,23 @@ class OrganizationAdmin(JournaledAdmin):
     search_fields = ["name"]
 
 
+class GroupForm(forms.ModelForm):
+    """Capabilities are picked from those the practices registered."""
+
+    capabilities = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple,
+        choices=lambda: [(c.name, c.label) for c in capabilities()],
+        help_text="What the members may do beyond their role.")
+
+    class Meta:
+        model = Group
+        fields = ["name", "description", "email", "manager", "members", "is_service_desk",
+                  "active", "capabilities"]
+
+
 @admin.register(Group)
 class GroupAdmin(JournaledAdmin):
+    form = GroupForm
     list_display = ["name", "manager", "is_service_desk", "active"]
     list_filter = ["is_service_desk", "active"]
     search_fields = ["name"]

@@ -3,11 +3,13 @@
 from ninja import Router
 
 from servista.core.model_api import ModelAPI
+from servista.core.permissions import capabilities
 
 from . import services
 from .filtersets import GroupFilterSet, OrganizationFilterSet, UserFilterSet
 from .models import Group, Organization, User
 from .schemas import (
+    CapabilityOut,
     GroupIn,
     GroupOut,
     GroupPatch,
@@ -49,6 +51,12 @@ class GroupAPI(ModelAPI):
     def get_queryset(self, request):
         return Group.objects.select_related("manager").prefetch_related("members")
 
+    def create(self, request, data):
+        return services.create_group(request.auth, self.resolve(data))
+
+    def update(self, request, obj, data, version):
+        return services.update_group(obj, request.auth, self.resolve(data))
+
 
 class OrganizationAPI(ModelAPI):
     model = Organization
@@ -63,6 +71,14 @@ users = UserAPI().router()
 groups = GroupAPI().router()
 organizations = OrganizationAPI().router()
 me = Router(tags=["users"])
+capabilities_router = Router(tags=["groups"])
+
+
+@capabilities_router.get("", response=list[CapabilityOut], operation_id="list_capabilities",
+                         summary="What groups can be given, beyond their members' roles")
+def list_capabilities(request):
+    return [{"name": c.name, "label": c.label, "description": c.description}
+            for c in capabilities()]
 
 
 @me.get("", response=MeOut, operation_id="get_me", summary="The authenticated user")
@@ -72,4 +88,4 @@ def get_me(request):
 
 
 ROUTES = [("/users", users), ("/me", me), ("/groups", groups),
-          ("/organizations", organizations)]
+          ("/capabilities", capabilities_router), ("/organizations", organizations)]

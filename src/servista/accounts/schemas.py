@@ -74,6 +74,8 @@ class GroupOut(Schema):
     members: list[UserRef]
     is_service_desk: bool
     active: bool
+    capabilities: list[str] = Field(..., description="What the members may do beyond "
+                                                     "their role (see GET /capabilities)")
 
     @staticmethod
     def resolve_members(obj):
@@ -88,6 +90,7 @@ class GroupIn(InputSchema):
     members: list[RefIn] = []
     is_service_desk: StrictBool = False
     active: StrictBool = True
+    capabilities: list[str] = []
 
 
 class GroupPatch(InputSchema):
@@ -98,6 +101,7 @@ class GroupPatch(InputSchema):
     members: list[RefIn] = None
     is_service_desk: StrictBool = None
     active: StrictBool = None
+    capabilities: list[str] = None
 
 
 class MeOut(UserOut):
@@ -106,3 +110,9 @@ class MeOut(UserOut):
     @staticmethod
     def resolve_groups(obj):
         return list(obj.support_groups.all())
+
+
+class CapabilityOut(Schema):
+    name: str
+    label: str
+    description: str

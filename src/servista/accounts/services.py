@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from servista.core import audit
 from servista.core.exceptions import Forbidden, ValidationFailed
+from servista.core.permissions import policy_for
+from servista.core.services import create_object, update_object
 
 from .models import APIToken, Group, User, hash_token
 
@@ -127,13 +129,31 @@ def set_members(group: Group, members, actor: User) -> None:
         group.members.set(members)
 
 
+def _require_granting(group: Group | None, actor: User, data: dict) -> None:
+    """Giving a group capabilities (or taking them away) is an
+    administrator's decision, whoever else may edit the group."""
+    current = list(group.capabilities) if group is not None else []
+    if "capabilities" in data and sorted(data["capabilities"] or []) != sorted(current):
+        policy_for(Group).require(actor, "grant_capabilities", group)
+
+
+@transaction.atomic
+def create_group(actor: User, data: dict) -> Group:
+    _require_granting(None, actor, data)
+    return create_object(Group, actor, data)
+
+
+@transaction.atomic
+def update_group(group: Group, actor: User, data: dict) -> Group:
+    _require_granting(group, actor, data)
+    return update_object(group, actor, data)
+
+
 @transaction.atomic
 def create_user(actor: User, data: dict) -> User:
     """An administrator creates an account; without a password the person
     cannot sign in until one is set."""
     from django.contrib.auth.hashers import make_password
-
-    from servista.core.services import create_object
 
     data = dict(data)
     password = data.pop("password", None)

@@ -211,7 +211,7 @@ def journal_deleted(objs, actor, *, body: str = "Deleted") -> list[JournalEntry]
     if not objs:
         return []
     registration(objs[0])
-    collector = Collector(using=router.db_forwrite_entry(type(objs[0])))
+    collector = Collector(using=router.db_for_write(type(objs[0])))
     collector.collect(objs)
     doomed: dict = defaultdict(set)
     for model, instances in collector.data.items():
