@@ -23,7 +23,6 @@ from servista.cmdb import services as cmdb
 from servista.core import clock, context
 from servista.core import services as records
 from servista.core.exceptions import Forbidden, InvalidTransition, ValidationFailed
-from servista.core.priority import compute_priority, validate_impact_urgency
 from servista.core.records.services import Errors, Plan, RecordService
 from servista.core.refcache import RefCache
 from servista.core.services import SYSTEM_USERNAME, system_user  # noqa: F401 - part of the API
@@ -103,10 +102,45 @@ class IncidentService(RecordService):
         "resolution_code", "resolution_notes", "priority", "parent",
     )
 
+    creatable_fields = (
+        "short_description", "description", "caller", "category", "subcategory", "service",
+        "configuration_item", "affected_cis", "affected_services", "impact", "urgency",
+        "assignment_group", "assigned_to", "channel", "parent",
+    )
+
     # --- logging ------------------------------------------------------------------
 
-    def create(self, actor, data: dict) -> Incident:
-        return log_incident(actor, **data)
+    def plan_create(self, actor, fields, errors):
+        """The caller (the actor, for a requester), their organization, the
+        category and its routing, the channel, the parent."""
+        staff = actor.is_agent
+        caller = fields.get("caller")
+        if not staff:
+            if caller is not None and caller.pk != actor.pk:
+                raise Forbidden("You can only report incidents for yourself.")
+            if fields.get("parent") is not None:
+                raise Forbidden("Only support staff can assign or relate incidents.")
+        caller = fields["caller"] = caller or actor
+        fields["organization"] = caller.organization
+        if not caller.is_active:
+            errors.add("caller", f"{caller}'s account is inactive.")
+        super().plan_create(actor, fields, errors)
+        if fields.get("category") is None and fields.get("subcategory") is not None:
+            fields["category"] = fields["subcategory"].parent
+        _check_category(fields.get("category"), fields.get("subcategory"), errors)
+        channel = fields.get("channel")
+        if channel is not None and channel not in Channel.labels:
+            errors.add("channel", f"'{channel}' is not a channel.")
+        fields["channel"] = channel or default_channel(actor)
+        if fields.get("assignment_group") is None:
+            fields["assignment_group"] = default_group(fields.get("category"))
+        _check_parent(None, fields.get("parent"), errors)
+
+    def after_create(self, incident, actor):
+        assignee = incident.assigned_to
+        if assignee is not None and assignee.pk != actor.pk:
+            notify([assignee], f"{incident.number} assigned to you: {incident.short_description}",
+                   record=incident)
 
     # --- the kit's hooks ------------------------------------------------------------
 
@@ -225,64 +259,11 @@ def policy():
 # --- logging an incident -----------------------------------------------------
 
 
-@transaction.atomic
-def log_incident(actor: User, *, short_description: str, caller: User | None = None,
-                 description: str = "", category: Category | None = None,
-                 subcategory: Category | None = None, service=None, configuration_item=None,
-                 affected_cis=(), affected_services=(), impact: int = 2, urgency: int = 2,
-                 assignment_group: Group | None = None, assigned_to: User | None = None,
-                 channel: str | None = None, parent: Incident | None = None) -> Incident:
-    """Log an incident. A requester logs for themselves only and cannot route
-    or assign; support staff log on behalf of any caller."""
-    rules.policy().require(actor, "create")
-    errors = Errors()
-    staff = actor.is_agent
-    if not staff:
-        if caller is not None and caller.pk != actor.pk:
-            raise Forbidden("You can only report incidents for yourself.")
-        if assignment_group is not None or assigned_to is not None or parent is not None:
-            raise Forbidden("Only support staff can assign or relate incidents.")
-    caller = caller or actor
-    if not caller.is_active:
-        errors.add("caller", f"{caller}'s account is inactive.")
-    for name, obj in (("service", service), ("configuration_item", configuration_item)):
-        if obj is not None:
-            rules.check_reference(name, obj, errors)
-    if not (short_description or "").strip():
-        errors.add("short_description", "Describe the incident in a few words.")
-    if category is None and subcategory is not None:
-        category = subcategory.parent
-    _check_category(category, subcategory, errors)
-    try:
-        validate_impact_urgency(impact, urgency)
-    except ValidationFailed as exc:
-        errors.absorb(exc)
-    if channel is not None and channel not in Channel.labels:
-        errors.add("channel", f"'{channel}' is not a channel.")
-    if assignment_group is None:
-        assignment_group = default_group(category)
-    rules.check_assignment(assignment_group, assigned_to, errors)
-    _check_parent(None, parent, errors)
-    affected = Plan()
-    rules.plan_affected(None, {"affected_cis": affected_cis,
-                               "affected_services": affected_services}, affected, errors)
-    errors.raise_if_any()
-
-    incident = Incident(
-        short_description=short_description.strip(), description=description or "",
-        caller=caller, organization=caller.organization, category=category,
-        subcategory=subcategory, service=service, configuration_item=configuration_item,
-        impact=impact, urgency=urgency, priority=compute_priority(impact, urgency),
-        assignment_group=assignment_group, assigned_to=assigned_to,
-        channel=channel or default_channel(actor),
-        state=State.IN_PROGRESS if assigned_to is not None else State.NEW,
-        opened_by=actor, parent=parent,
-    )
-    rules.create_record(incident, actor, relations=affected.changes)
-    if assigned_to is not None and assigned_to.pk != actor.pk:
-        notify([assigned_to], f"{incident.number} assigned to you: {incident.short_description}",
-               record=incident)
-    return incident
+def log_incident(actor: User, **data) -> Incident:
+    """Log an incident (``IncidentService.creatable_fields``). A requester
+    logs for themselves only and cannot route, assign or relate; support
+    staff log on behalf of any caller."""
+    return rules.create(actor, data)
 
 
 # --- changing an incident ------------------------------------------------------

@@ -123,41 +123,45 @@ class RecordService:
         """Create a record from ``data`` (``creatable_fields``, references as
         objects): the priority comes from impact and urgency; only support
         staff route and assign; an assignee starts work on it. A practice
-        adds its own fields and rules in ``plan_create``, or replaces this."""
+        completes and checks its own fields in ``plan_create`` and acts once
+        the record exists in ``after_create``."""
         self.policy().require(actor, "create")
         unknown = set(data) - set(self.creatable_fields)
         if unknown:
             name = sorted(unknown)[0]
             raise ValidationFailed.field(name, f"'{name}' cannot be set this way.")
-        fields = dict(data)
-        group, assignee = fields.get("assignment_group"), fields.get("assigned_to")
-        if (group is not None or assignee is not None) and not actor.has_role("agent"):
-            raise Forbidden("Only support staff can route or assign.")
+        fields = {name: value for name, value in data.items()
+                  if value is not None or name not in ("affected_cis", "affected_services")}
+        if (fields.get("assignment_group") is not None
+                or fields.get("assigned_to") is not None) and not actor.has_role("agent"):
+            raise Forbidden(f"Only support staff can route or assign "
+                            f"{self.model._meta.verbose_name_plural}.")
         errors = Errors()
+        self.plan_create(actor, fields, errors)
         if not (fields.get("short_description") or "").strip():
-            errors.add("short_description", "Describe it in a few words.")
+            errors.add("short_description",
+                       f"Describe the {self.model._meta.verbose_name} in a few words.")
         impact, urgency = fields.setdefault("impact", 2), fields.setdefault("urgency", 2)
         try:
             validate_impact_urgency(impact, urgency)
         except ValidationFailed as exc:
             errors.absorb(exc)
+        group, assignee = fields.get("assignment_group"), fields.get("assigned_to")
         self.check_assignment(group, assignee, errors)
-        for name in ("service", "configuration_item"):
-            if fields.get(name) is not None:
-                self.check_reference(name, fields[name], errors)
         relations = Plan()
         self.plan_affected(None, {name: fields.pop(name) for name in
                                   ("affected_cis", "affected_services") if name in fields},
                            relations, errors)
-        self.plan_create(actor, fields, errors)
         errors.raise_if_any()
         working = getattr(self.State, "WORKING", None)
         if assignee is not None and working:
             fields["state"] = working
+        fields["short_description"] = fields["short_description"].strip()
         record = self.model(**fields, priority=compute_priority(impact, urgency),
                             opened_by=actor)
-        record.short_description = record.short_description.strip()
-        return self.create_record(record, actor, relations=relations.changes)
+        self.create_record(record, actor, relations=relations.changes)
+        self.after_create(record, actor)
+        return record
 
     def create_record(self, record, actor, *, body: str = "", relations: dict | None = None):
         """Number, validate, insert and journal a record the practice built,
@@ -291,7 +295,15 @@ class RecordService:
         return "change"
 
     def plan_create(self, actor, fields: dict, errors: Errors) -> None:
-        """Check (and complete) the fields of a new record: the practice's own."""
+        """Check and complete the fields of a new record (the practice's own,
+        and defaults such as routing to a group), before the shared checks.
+        The shared references (service, CI) are checked here too."""
+        for name in ("service", "configuration_item"):
+            if fields.get(name) is not None:
+                self.check_reference(name, fields[name], errors)
+
+    def after_create(self, record, actor) -> None:
+        """Once the record exists (tell the assignee...)."""
 
     def plan_update(self, record, actor, data: dict, plan: Plan, errors: Errors) -> None:
         """Plan the practice's own fields of a plain update. The shared
