@@ -5,7 +5,7 @@ services, configuration items and groups."""
 from django.db.models import Q
 from django.urls import reverse
 
-from servista.accounts.models import Group
+from servista.accounts.models import Group, User
 from servista.catalog.models import Service
 from servista.cmdb.models import ConfigurationItem
 from servista.core import shell
@@ -48,6 +48,11 @@ def ci_incidents(ci, user):
     return _open_incidents(condition, user, "Open incidents", f"ci={ci.pk}")
 
 
+def person_incidents(person, user):
+    return _open_incidents(Q(caller=person), user, "Open incidents reported",
+                           f"caller={person.username}")
+
+
 def group_incidents(group, user):
     return _open_incidents(Q(assignment_group=group), user, "Open incidents of the group",
                            f"assignment_group={group.pk}")
@@ -57,3 +62,4 @@ TEMPLATE = "incidents/panels/open_incidents.html"
 shell.panel("Open incidents", TEMPLATE, service_incidents, models=[Service], weight=20)
 shell.panel("Open incidents", TEMPLATE, ci_incidents, models=[ConfigurationItem], weight=20)
 shell.panel("Open incidents", TEMPLATE, group_incidents, models=[Group], weight=20)
+shell.panel("Open incidents", TEMPLATE, person_incidents, models=[User], weight=20)
