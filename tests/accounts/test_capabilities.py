@@ -107,3 +107,24 @@ class RecordPermissionTest(ServistaTestCase):
             self.assertStatus(r, 403)
         self.assertStatus(self.api("PATCH", url, self.cast.manager, {"status": "maintenance"}),
                           200)
+
+
+class RecordPredicateTest(ServistaTestCase):
+    def test_predicates_about_the_people_a_record_names(self):
+        from servista.core.permissions import is_member_of, is_one_of, is_person
+        from servista.incidents import services
+
+        inc = IncidentFactory(caller=self.cast.requester)
+        services.promote_major(inc, self.cast.manager, manager=self.cast.agent2,
+                               swarm=[self.cast.agent], reason="Floor down")
+        inc.refresh_from_db()
+        self.assertTrue(is_person("caller").test(self.cast.requester, inc))
+        self.assertFalse(is_person("caller").test(self.cast.colleague, inc))
+        self.assertTrue(is_one_of("swarm").test(self.cast.agent, inc))
+        self.assertFalse(is_one_of("swarm").test(self.cast.agent2, inc))
+        self.assertTrue(is_member_of("assignment_group").test(self.cast.agent, inc))
+        self.assertFalse(is_member_of("assignment_group").test(self.cast.agent2, inc))
+        for predicate in (is_person("caller"), is_one_of("swarm"),
+                          is_member_of("assignment_group")):
+            self.assertFalse(predicate.test(self.cast.agent))  # no record: no
+            self.assertFalse(predicate.test(None, inc))

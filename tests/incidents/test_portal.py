@@ -169,3 +169,17 @@ class PortalCategoriesAndPagingTest(ServistaTestCase):
         self.assertContains(r, incidents[0].number)
         self.assertEqual(self.client.get("/portal/", {"tab": "all", "page": "x"}).status_code,
                          200)
+
+
+class StaffPagesForRequestersTest(ServistaTestCase):
+    def test_a_requester_on_a_staff_page_goes_to_the_portal_only_for_their_tickets(self):
+        inc = IncidentFactory(caller=self.cast.requester)
+        self.client.force_login(self.cast.requester)
+        r = self.client.get(f"/incidents/{inc.number}/")
+        self.assertRedirects(r, f"/portal/tickets/{inc.number}/", fetch_redirect_response=False)
+        # Another organization's requester learns nothing of it.
+        self.client.force_login(self.cast.requester_b)
+        r = self.client.get(f"/incidents/{inc.number}/")
+        self.assertRedirects(r, "/portal/", fetch_redirect_response=False)
+        r = self.client.get("/incidents/INC9999999/")
+        self.assertRedirects(r, "/portal/", fetch_redirect_response=False)

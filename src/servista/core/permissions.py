@@ -27,8 +27,9 @@ Three kinds of questions:
   an administrator gives it to a group, whose active members then have it;
 * the record itself, through fields the policy names explicitly (nothing is
   guessed from field names): ``is_person("caller")`` (the user is the one
-  the field names), ``is_member_of("owner_group")`` (the user belongs to
-  the group the field names).
+  the field names), ``is_one_of("approvers")`` (the user is among the people
+  a many-to-many field names), ``is_member_of("owner_group")`` (the user
+  belongs to the group the field names).
 
 The user model answers ``has_role(role)``, ``has_capability(name)`` and
 ``support_group_ids()``; core relies on nothing else of it.
@@ -86,6 +87,17 @@ def is_person(field: str) -> Predicate:
             and getattr(obj, f"{field}_id", None) == user.pk
 
     return Predicate(check, name=f"is_{field}")
+
+
+def is_one_of(field: str) -> Predicate:
+    """The user is among the people the object's many-to-many ``field``
+    names (the approvers of a change, the swarm of a major incident)."""
+
+    def check(user, obj=None) -> bool:
+        return obj is not None and obj.pk is not None and is_signed_in(user) \
+            and getattr(obj, field).filter(pk=user.pk).exists()
+
+    return Predicate(check, name=f"one_of_{field}")
 
 
 def is_member_of(field: str) -> Predicate:

@@ -25,7 +25,7 @@ from servista.core import services as records
 from servista.core.exceptions import Forbidden, InvalidTransition, ValidationFailed
 from servista.core.records.services import Errors, Plan, RecordService
 from servista.core.refcache import RefCache
-from servista.core.services import SYSTEM_USERNAME, system_user  # noqa: F401 - part of the API
+from servista.core.services import SYSTEM_USERNAME, system_user
 from servista.notifications.services import notify
 
 from .choices import Channel, HoldReason, IncidentState, ResolutionCode
@@ -89,6 +89,11 @@ def _check_swarm(members, errors: Errors):
             errors.add("swarm", f"{member} is not an active agent.")
 
 
+def _tell_assignee(inc: Incident, actor: User, assignee: User | None) -> None:
+    if assignee is not None and assignee.pk != actor.pk:
+        notify([assignee], f"{inc.number} assigned to you: {inc.short_description}", record=inc)
+
+
 def _reason(data: dict) -> str:
     return (data.get("reason") or "").strip()
 
@@ -137,10 +142,7 @@ class IncidentService(RecordService):
         _check_parent(None, fields.get("parent"), errors)
 
     def after_create(self, incident, actor):
-        assignee = incident.assigned_to
-        if assignee is not None and assignee.pk != actor.pk:
-            notify([assignee], f"{incident.number} assigned to you: {incident.short_description}",
-                   record=incident)
+        _tell_assignee(incident, actor, incident.assigned_to)
 
     # --- the kit's hooks ------------------------------------------------------------
 
@@ -193,10 +195,8 @@ class IncidentService(RecordService):
             plan.changes["reassignment_count"] = inc.reassignment_count + 1
 
     def after_commit(self, inc, actor, plan):
-        assignee = plan.new_assignee
-        if assignee is not None and inc.assigned_to_id == assignee.pk and assignee.pk != actor.pk:
-            notify([assignee], f"{inc.number} assigned to you: {inc.short_description}",
-                   record=inc)
+        if plan.new_assignee is not None and inc.assigned_to_id == plan.new_assignee.pk:
+            _tell_assignee(inc, actor, plan.new_assignee)
 
     def plan_update(self, inc, actor, data, plan, errors):
         if "channel" in data:

@@ -77,6 +77,19 @@ def _kind(annotation) -> str:
     return "str"
 
 
+def _choices(annotation) -> tuple | None:
+    """The values a Literal field (possibly optional, annotated) takes."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _choices(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        found = [_choices(a) for a in typing.get_args(annotation) if a is not type(None)]
+        return found[0] if len(found) == 1 else None
+    if origin is typing.Literal:
+        return tuple(v for v in typing.get_args(annotation) if v != "")
+    return None
+
+
 class _Request:
     """What a filter set needs of a request: the user ('me' filters)."""
 
@@ -121,6 +134,9 @@ class RecordCommand(BaseCommand):
             kind = _kind(field.annotation)
             options = {"dest": name, "default": None,
                        "help": field.description or name.replace("_", " ")}
+            choices = _choices(field.annotation)
+            if choices:
+                options["choices"] = choices
             if kind == "list":
                 options.update(action="append", help=f"{options['help']} (repeat for several)")
             elif kind == "int":

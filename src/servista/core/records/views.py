@@ -27,8 +27,8 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views import View
 
+from servista.core import lookup, shell
 from servista.core import services as records
-from servista.core import shell
 from servista.core.exceptions import DomainError, Forbidden, NotFound
 from servista.core.generic_views import (
     ObjectDetailView,
@@ -39,7 +39,7 @@ from servista.core.generic_views import (
     htmx_redirect,
     safe_next,
 )
-from servista.core.permissions import is_agent, policy_for
+from servista.core.permissions import is_agent, policy_for, restrict
 
 from .actions import ActionSet
 from .filtersets import filterset_for
@@ -56,8 +56,9 @@ class StaffOnlyMixin:
             ident = kwargs.get("ident")
             target = None
             if ident:
-                record = self.kit.model._default_manager.filter(
-                    number=str(ident).upper()).first()
+                # Only a record they may see: no hint of the others' existence.
+                visible = restrict(self.kit.model._default_manager.all(), request.user)
+                record = lookup.find(visible, str(ident))
                 target = shell.requester_url(record) if record is not None else None
             return redirect(target or shell.home_url(request.user) or "/")
         return super().dispatch(request, *args, **kwargs)
