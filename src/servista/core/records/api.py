@@ -5,12 +5,13 @@ links, one route per declared action, and bulk.
     class ChoreAPI(RecordAPI):
         model = Chore
         name = "chores"
-        service = services.service
+        service = services.rules
         actions = ACTIONS
-        out_schema, create_schema, update_schema = ChoreOut, ChoreIn, ChorePatch
-        filterset = ChoreFilterSet
+        # The schemas, the filters and the bulk body are the kit's unless
+        # declared (out_schema, create_schema, update_schema, filterset,
+        # bulk_schema).
 
-    router = ChoreAPI().router()
+    ROUTES = [("/chores", ChoreAPI().router())]   # found by servista.api
 """
 
 from ninja import Router, Status

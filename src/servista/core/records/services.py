@@ -5,11 +5,11 @@ in its ``services.py``::
     class ChoreService(RecordService):
         model = Chore
 
-        def create(self, actor, data):
-            ...
-            return self.create_record(Chore(**fields), actor)
+        def transition_fields(self, chore, actor, target, data, plan, errors, now):
+            if target == ChoreState.DONE and not data.get("reason"):
+                errors.add("reason", "Say what was done.")
 
-    service = ChoreService()
+    rules = ChoreService()
 
 Every operation runs in one transaction, checks the actor's permission
 through the model's policy, locks the record's row, checks the caller's
@@ -148,10 +148,9 @@ class RecordService:
             errors.absorb(exc)
         group, assignee = fields.get("assignment_group"), fields.get("assigned_to")
         self.check_assignment(group, assignee, errors)
-        relations = Plan()
-        self.plan_affected(None, {name: fields.pop(name) for name in
-                                  ("affected_cis", "affected_services") if name in fields},
-                           relations, errors)
+        relations = Plan()  # both lists, even empty: the answer then needs no query
+        self.plan_affected(None, {name: fields.pop(name, None) or [] for name in
+                                  ("affected_cis", "affected_services")}, relations, errors)
         errors.raise_if_any()
         working = getattr(self.State, "WORKING", None)
         if assignee is not None and working:

@@ -2,13 +2,11 @@
 
     class ChoreViews(RecordViews):
         model = Chore
-        service = services.service
+        service = services.rules
         actions = ACTIONS
-        filterset = ChoreFilterSet
-        table = ChoreTable
-        form = ChoreForm
+        # filterset, table, form, bulk_form: the kit's unless declared
 
-    app_name = "chores"
+    app_name = "practice"                  # the app's label
     urlpatterns = ChoreViews().urls()
 
 gives the list (filters, sorting, paging, bulk bar), ``new/``, the record's
