@@ -4,7 +4,6 @@ core of its own): numbering, journal, comments and work notes, links, a
 declared action in the three faces, bulk, search, the page frame, final
 states, versions and affected items; plus the standard API and page tests."""
 
-from servista.incidents.factories import incidents_with_every_relation
 from servista.incidents.models import Incident
 from servista.testing import APIViewTestCases, RecordKitTestCases, ViewTestCases
 from tests.practice.factories import ChoreFactory, chore_with_every_relation
@@ -71,5 +70,3 @@ class ChorePagesTest(ViewTestCases.ListViewTest, ViewTestCases.DetailViewTest,
     def edit_url(self, obj):
         return f"/chores/{obj.number}/edit/"
 
-
-del incidents_with_every_relation  # the incident checks are in tests/incidents

@@ -1,6 +1,8 @@
 """Assembles every app's routers under /api/v1: each installed app whose
-``api`` module declares ``ROUTES = [("/incidents", router), ...]`` adds them
-(in the order of INSTALLED_APPS); nothing here names an app."""
+``api`` module declares ``ROUTES = [("/incidents", router), ...]`` adds them;
+nothing here names an app. The apps listed last in INSTALLED_APPS (the
+practices, above the reference data) come first: a request is matched
+against the routes in order, and theirs take most requests."""
 
 from importlib import import_module
 from importlib.util import find_spec
@@ -53,7 +55,7 @@ install_error_handlers(api)
 
 def app_routes():
     """(prefix, router) of every installed app's ``api.ROUTES``."""
-    for config in apps.get_app_configs():
+    for config in reversed(list(apps.get_app_configs())):
         name = f"{config.name}.api"
         if name == __name__ or find_spec(name) is None:
             continue
