@@ -177,9 +177,10 @@ class StaffPagesForRequestersTest(ServistaTestCase):
         self.client.force_login(self.cast.requester)
         r = self.client.get(f"/incidents/{inc.number}/")
         self.assertRedirects(r, f"/portal/tickets/{inc.number}/", fetch_redirect_response=False)
-        # Another organization's requester learns nothing of it.
+        self.assertRedirects(self.client.get("/incidents/"), "/portal/",
+                             fetch_redirect_response=False)
+        # Another organization's requester learns nothing of it: not found,
+        # as a number that does not exist.
         self.client.force_login(self.cast.requester_b)
-        r = self.client.get(f"/incidents/{inc.number}/")
-        self.assertRedirects(r, "/portal/", fetch_redirect_response=False)
-        r = self.client.get("/incidents/INC9999999/")
-        self.assertRedirects(r, "/portal/", fetch_redirect_response=False)
+        self.assertEqual(self.client.get(f"/incidents/{inc.number}/").status_code, 404)
+        self.assertEqual(self.client.get("/incidents/INC9999999/").status_code, 404)

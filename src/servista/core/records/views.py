@@ -46,19 +46,22 @@ from .tables import RecordTable
 
 
 class StaffOnlyMixin:
-    """The record pages are the support staff's; requesters go to where they
-    see the record (the portal), or to their home page."""
+    """The record pages are the support staff's; a requester goes to where
+    they see the record (the portal), or to their home page from a list."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not is_agent(request.user):
             ident = kwargs.get("ident")
-            target = None
-            if ident:
-                # Only a record they may see: no hint of the others' existence.
-                visible = restrict(self.kit.model._default_manager.all(), request.user)
-                record = lookup.find(visible, str(ident))
-                target = shell.requester_url(record) if record is not None else None
-            return redirect(target or shell.home_url(request.user) or "/")
+            if not ident:
+                return redirect(shell.home_url(request.user) or "/")
+            # A record they may see, on their own page; any other is not found
+            # (no hint of a record outside their reach).
+            visible = restrict(self.kit.model._default_manager.all(), request.user)
+            record = lookup.find(visible, str(ident))
+            target = shell.requester_url(record) if record is not None else None
+            if target is None:
+                raise Http404(f"No {self.kit.model._meta.verbose_name} {ident}")
+            return redirect(target)
         return super().dispatch(request, *args, **kwargs)
 
 
