@@ -1,8 +1,14 @@
-"""Full-text search of work records, one module for both databases.
+"""Full-text search and text similarity, one module for both databases.
 
 SQLite (embedded) keeps an FTS5 table beside each searchable table, filled by
-triggers. PostgreSQL (production) keeps the text-search vector of the
-searched columns in a generated column, ``search_vector``, with a GIN index.
+triggers, with the Porter stemmer. PostgreSQL (production) keeps the
+text-search vector of the searched columns in a generated column,
+``search_vector`` (English configuration: stemmed, common words left out),
+with a GIN index. Either way "printing" finds "printer", the first field
+(the title) weighs more than the others in the ranking, and every word of a
+search must begin a word of the record ("print queue" finds "Printer queue
+stuck"); words of one or two letters match whole words only, which keeps a
+stray "e" or "fi" from expanding to every word that begins with it.
 
 On PostgreSQL the shape of the condition depends on how many rows the words
 are expected to match. A common word is met within the first rows of any
@@ -16,33 +22,54 @@ A practice makes a model searchable in two steps:
 * its ``search.py`` calls ``register(Model, fields)``;
 * a migration runs ``SearchIndex("Model", fields)`` (the same fields).
 
-``matches(model, text)`` then gives a condition for ``QuerySet.filter``:
-every word of ``text`` must begin a word of one of the fields ("print
-queue" finds "Printer queue stuck"). Both databases split text into words
-at spaces and punctuation; words are compared without case and, on SQLite,
-without accents (PostgreSQL keeps accents).
+Then:
+
+* ``matches(model, text)``: a condition for ``QuerySet.filter`` (every word);
+* ``ranked(queryset, text)``: the best matches first, each with a score and a
+  highlighted snippet (escaped text with ``<mark>`` around the words found);
+  ``any_word=True`` ranks records holding any of the words (similarity);
+* ``suggest(text, user)``: what the registered suggestion sources (known
+  errors, articles, open incidents...) hold that is most like ``text``,
+  re-ranked by TF-IDF cosine similarity and cut at a threshold, so that only
+  what is really alike is shown.
+
+Nothing here reaches the network: the stemmer (snowballstemmer) and the
+similarity are local.
 """
 
 import math
+import re
+from collections import Counter
+from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db import connections, models
 from django.db.migrations.operations.base import Operation
 from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from servista.core.queries import planner_estimate
 
 # Words of a query beyond this many are ignored: a search box is not a document.
 MAX_WORDS = 12
 MAX_WORD_LENGTH = 100
-PG_CONFIG = "simple"  # no stemming, no stop words: the same words as SQLite's tokenizer
+# Words shorter than this match whole words only (no prefix expansion).
+PREFIX_FROM = 3
+PG_CONFIG = "english"  # stemmed, common words left out
 PG_COLUMN = "search_vector"
+SQLITE_TOKENIZER = "porter unicode61 remove_diacritics 2"
+WEIGHTS = ("A", "B", "C", "D")  # the first field weighs most
 # Words expected in at least FENCE_FACTOR * sqrt(rows) rows filter in place;
 # rarer ones go through the GIN index first (about where both cost the same).
 FENCE_FACTOR = 7
 # Lists of search results count exactly up to this many, then estimate.
 EXACT_COUNT_LIMIT = 1000
+# Snippet markers: control characters no stored text uses; the text around
+# them is escaped before they become <mark> elements.
+_START, _STOP = "\x02", "\x03"
 
 
 @dataclass(frozen=True)
@@ -62,10 +89,56 @@ def is_searchable(model) -> bool:
     return model in _registry
 
 
+def searched_fields(model) -> tuple[str, ...]:
+    return _registry[model].fields
+
+
 def words(text: str) -> list[str]:
     """The words of a query, each with at least one letter or digit."""
-    found = [w for w in text.split() if any(ch.isalnum() for ch in w)]
+    found = [w for w in (text or "").split() if any(ch.isalnum() for ch in w)]
     return [w[:MAX_WORD_LENGTH] for w in found[:MAX_WORDS]]
+
+
+def _prefixed(word: str) -> bool:
+    return len(word) >= PREFIX_FROM or any(ch.isdigit() for ch in word)
+
+
+# --- text analysis (the same on both databases) ------------------------------------
+
+STOP_WORDS = frozenset("""
+a about above after again against all am an and any are as at be because been before
+being below between both but by can cannot could did do does doing down during each few
+for from further had has have having he her here hers him his how i if in into is it its
+itself just me more most my no nor not now of off on once only or other our ours out over
+own same she should so some such than that the their them then there these they this
+those through to too under until up very was we were what when where which while who whom
+why will with would you your yours since still also get got one every anything nothing
+please hi hello thanks thank
+""".split())
+
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
+def tokens(text: str) -> list[str]:
+    """The stemmed words of a text that carry meaning: lower case, split at
+    anything that is not a letter or digit, common words left out."""
+    return [stem(w) for w in _TOKEN.findall((text or "").lower())
+            if w not in STOP_WORDS and (len(w) > 1 or w.isdigit())]
+
+
+# --- conditions -------------------------------------------------------------------------
 
 
 def matches(model, text: str, *, using: str = "default") -> models.Q:
@@ -80,29 +153,64 @@ def matches(model, text: str, *, using: str = "default") -> models.Q:
     if connections[using].vendor == "postgresql":
         return _pg_matches(model, table, terms, using)
     fts = _fts_table(table)
-    query = " AND ".join('"{}"*'.format(w.replace('"', '""')) for w in terms)
     sql = f'"{table}"."id" IN (SELECT rowid FROM "{fts}" WHERE "{fts}" MATCH %s)'
-    return models.Q(RawSQL(sql, [query], output_field=models.BooleanField()))  # noqa: S611
+    return models.Q(RawSQL(sql, [_fts_query(terms)], output_field=models.BooleanField()))  # noqa: S611
 
 
-def _pg_query(terms: list[str]) -> str:
-    return " & ".join("'{}':*".format(w.replace("\\", "\\\\").replace("'", "''")) for w in terms)
+def _fts_query(terms: list[str], any_word: bool = False) -> str:
+    parts = ['"{}"{}'.format(w.replace('"', '""'), "*" if _prefixed(w) else "") for w in terms]
+    return (" OR " if any_word else " AND ").join(parts)
+
+
+def _pg_lexemes(terms: list[str], using: str) -> list[set[str]]:
+    """The lexemes the English configuration makes of each word, as the
+    index holds them. A hyphenated word ("wi-fi") is kept whole; its parts
+    would make a phrase query, which reads every candidate row."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT w.i, v.lexeme FROM unnest(%s::text[]) WITH ORDINALITY AS w(word, i) "
+            "CROSS JOIN LATERAL unnest(to_tsvector(%s::regconfig, w.word)) AS v",
+            [terms, PG_CONFIG])
+        rows = cursor.fetchall()
+    per_word: dict[int, set[str]] = {}
+    for index, lexeme in rows:
+        per_word.setdefault(index, set()).add(lexeme)
+    result = []
+    for index in sorted(per_word):
+        found = per_word[index]
+        parts = {part for lexeme in found if "-" in lexeme.strip("-")
+                 for part in lexeme.split("-")}
+        result.append({lexeme for lexeme in found if lexeme not in parts})
+    return result
+
+
+def _pg_tsquery(lexemes: list[set[str]], any_word: bool = False) -> str:
+    def term(lexeme: str) -> str:
+        quoted = lexeme.replace("\\", "\\\\").replace("'", "''")
+        return f"'{quoted}'" + (":*" if _prefixed(lexeme) else "")
+
+    groups = ["(" + " & ".join(term(lex) for lex in sorted(group)) + ")"
+              for group in lexemes if group]
+    return (" | " if any_word else " & ").join(groups)
 
 
 def _pg_match(table: str, query: str, alias: str | None = None) -> RawSQL:
     # The SQL holds only the model's table name; the query is a parameter.
-    return RawSQL(f'"{alias or table}"."{PG_COLUMN}" @@ to_tsquery(%s::regconfig, %s)',  # noqa: S611
-                  [PG_CONFIG, query], output_field=models.BooleanField())
+    return RawSQL(f'"{alias or table}"."{PG_COLUMN}" @@ %s::tsquery',  # noqa: S611
+                  [query], output_field=models.BooleanField())
 
 
 def _pg_matches(model, table: str, terms: list[str], using: str) -> models.Q:
+    lexemes = [group for group in _pg_lexemes(terms, using) if group]
+    if not lexemes:
+        return models.Q(pk__in=[])
     rows = model._default_manager.using(using)
     # The rarest word bounds the matches from above (the planner's estimate of
     # several words together assumes they are unrelated, and words searched
     # together are usually related).
-    expected = min(planner_estimate(rows.filter(_pg_match(table, _pg_query([w])))) or 0
-                   for w in terms)
-    query = _pg_query(terms)
+    expected = min(planner_estimate(rows.filter(_pg_match(table, _pg_tsquery([group])))) or 0
+                   for group in lexemes)
+    query = _pg_tsquery(lexemes)
     if expected >= FENCE_FACTOR * math.sqrt(planner_estimate(rows.all()) or 0):
         return models.Q(_pg_match(table, query))
     # OFFSET 0 keeps the planner from folding the subquery back into the list's query.
@@ -110,6 +218,198 @@ def _pg_matches(model, table: str, terms: list[str], using: str) -> models.Q:
     ids = (f'"{table}"."id" IN (SELECT "search_match"."id" FROM "{table}" AS "search_match" '
            f"WHERE {match.sql} OFFSET 0)")
     return models.Q(RawSQL(ids, match.params, output_field=models.BooleanField()))  # noqa: S611
+
+
+# --- ranked results with snippets --------------------------------------------------------
+
+
+@dataclass
+class Hit:
+    object: models.Model
+    score: float
+    snippet: SafeString = mark_safe("")  # noqa: S308 - empty
+    similarity: float = 0.0
+
+
+def highlight(raw: str) -> SafeString:
+    """A snippet from the database (markers around the words found) as safe
+    HTML: everything escaped, then the markers made <mark> elements."""
+    text = escape(" ".join((raw or "").split()))
+    return mark_safe(text.replace(_START, "<mark>").replace(_STOP, "</mark>"))  # noqa: S308
+
+
+def ranked(queryset, text: str, *, limit: int = 10, any_word: bool = False,
+           snippets: bool = True) -> list[Hit]:
+    """The records of ``queryset`` that match ``text`` (every word, or with
+    ``any_word`` any of them), best first, with a snippet of the text around
+    the words found."""
+    model = queryset.model
+    if model not in _registry:
+        raise LookupError(f"{model.__name__} is not registered for search.")
+    terms = words(text)
+    if any_word:
+        terms = [w for w in terms if w.lower() not in STOP_WORDS]
+    if not terms or limit < 1:
+        return []
+    using = queryset.db
+    if connections[using].vendor == "postgresql":
+        return _pg_ranked(queryset, terms, limit, any_word, snippets)
+    return _sqlite_ranked(queryset, terms, limit, any_word, snippets)
+
+
+def _sqlite_ranked(queryset, terms, limit, any_word, snippets) -> list[Hit]:
+    model = queryset.model
+    fields = _registry[model].fields
+    fts = _fts_table(model._meta.db_table)
+    weights = ", ".join("2.0" if i == 0 else "1.0" for i in range(len(fields)))
+    inner, params = queryset.order_by().values("pk").query.sql_with_params()
+    snippet = (f", snippet(\"{fts}\", -1, '{_START}', '{_STOP}', '…', 16)"
+               if snippets else ", ''")
+    sql = (f'SELECT rowid, -bm25("{fts}", {weights}) AS score{snippet} FROM "{fts}" '
+           f'WHERE "{fts}" MATCH %s AND rowid IN ({inner}) ORDER BY score DESC, rowid DESC '
+           f"LIMIT %s")
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, [_fts_query(terms, any_word), *params, limit])
+        rows = cursor.fetchall()
+    return _hits(queryset, rows)
+
+
+def _pg_ranked(queryset, terms, limit, any_word, snippets) -> list[Hit]:
+    model = queryset.model
+    table = model._meta.db_table
+    lexemes = [group for group in _pg_lexemes(terms, queryset.db) if group]
+    if not lexemes:
+        return []
+    query = _pg_tsquery(lexemes, any_word)
+    rank = RawSQL(f'ts_rank("{table}"."{PG_COLUMN}", %s::tsquery, 1)', [query],  # noqa: S611
+                  output_field=models.FloatField())
+    found = list(queryset.filter(_pg_match(table, query)).annotate(search_rank=rank)
+                 .order_by("-search_rank", "-pk").values_list("pk", "search_rank")[:limit])
+    if not found:
+        return []
+    heads = {}
+    if snippets:
+        text = " || ' ' || ".join(f'coalesce("{name}", \'\')'
+                                  for name in _registry[model].fields)
+        options = (f"StartSel={_START}, StopSel={_STOP}, MaxWords=30, MinWords=12, "
+                   "ShortWord=2, MaxFragments=2, FragmentDelimiter=\" … \"")
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(
+                f'SELECT id, ts_headline(%s::regconfig, {text}, %s::tsquery, %s) '
+                f'FROM "{table}" WHERE id = ANY(%s)',
+                [PG_CONFIG, query, options, [pk for pk, _ in found]])
+            heads = dict(cursor.fetchall())
+    return _hits(queryset, [(pk, score, heads.get(pk, "")) for pk, score in found])
+
+
+def _hits(queryset, rows) -> list[Hit]:
+    objects = queryset.in_bulk([row[0] for row in rows])
+    return [Hit(objects[pk], float(score or 0.0), highlight(raw))
+            for pk, score, raw in rows if pk in objects]
+
+
+# --- similarity: what is alike ------------------------------------------------------------
+
+
+def _vector(counts: Counter, idf: dict[str, float]) -> dict[str, float]:
+    vector = {term: (1 + math.log(n)) * idf.get(term, 1.0) for term, n in counts.items()}
+    norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+    return {term: v / norm for term, v in vector.items()}
+
+
+def _counts(obj, fields) -> Counter:
+    counts = Counter()
+    for index, name in enumerate(fields):
+        terms = tokens(getattr(obj, name, "") or "")
+        for term in terms:
+            counts[term] += 2 if index == 0 else 1  # the title counts double
+    return counts
+
+
+def similarity(text: str, hits: list[Hit], fields) -> list[Hit]:
+    """Re-rank ``hits`` by the cosine similarity of their TF-IDF vectors to
+    ``text``'s; the inverse document frequencies come from the hits
+    themselves (words all of them share tell little apart)."""
+    query = Counter(tokens(text))
+    if not query or not hits:
+        return []
+    docs = [_counts(hit.object, fields) for hit in hits]
+    pool = len(docs) + 1
+    frequency = Counter(term for doc in docs for term in doc)
+    idf = {term: math.log(1 + pool / (1 + frequency[term])) for term in
+           set(frequency) | set(query)}
+    target = _vector(query, idf)
+    for hit, doc in zip(hits, docs, strict=True):
+        vector = _vector(doc, idf)
+        hit.similarity = round(sum(w * vector.get(term, 0.0) for term, w in target.items()), 4)
+    return sorted(hits, key=lambda hit: (-hit.similarity, -hit.score))
+
+
+@dataclass(frozen=True)
+class SuggestionSource:
+    """A kind of record shown as a suggestion while someone writes (known
+    errors, articles, open incidents): ``queryset(user)`` gives what the user
+    may be shown (the practice's policy applied), ``describe(obj, user)`` a
+    dict for the templates and the API (title, url, a note...)."""
+
+    key: str
+    label: str
+    model: type
+    queryset: Callable
+    describe: Callable
+    visible: Callable
+    weight: int = 100
+    limit: int = 3
+    # Below this cosine similarity a record is not shown.
+    threshold: float = 0.3
+    # How many full-text candidates are re-ranked.
+    candidates: int = 25
+    fields: tuple = field(default_factory=tuple)
+
+
+_sources: list[SuggestionSource] = []
+
+
+def register_suggestions(key: str, label: str, model, *, queryset: Callable,
+                         describe: Callable, visible: Callable, weight: int = 100,
+                         limit: int = 3, threshold: float = 0.3, candidates: int = 25,
+                         fields=None) -> SuggestionSource:
+    """Declare a source of suggestions (from an app's ``search.py``)."""
+    source = SuggestionSource(key, label, model, queryset, describe, visible, weight, limit,
+                              threshold, candidates, tuple(fields or ()))
+    _sources[:] = [s for s in _sources if s.key != key] + [source]
+    _sources.sort(key=lambda s: s.weight)
+    return source
+
+
+def suggestion_sources(user=None) -> list[SuggestionSource]:
+    return [s for s in _sources if user is None or s.visible(user)]
+
+
+def suggest(text: str, user, *, exclude=(), only=None, limit: int | None = None) -> list[dict]:
+    """The records most like ``text`` from every source the user may see
+    (or those named in ``only``), each source's list best first:
+    ``[{"source": SuggestionSource, "items": [{"object", "score", "similarity",
+    "snippet", **describe(obj)}]}]``. ``exclude``: records not to suggest
+    (the incident being written)."""
+    out = []
+    if not tokens(text):
+        return out
+    excluded = {(type(obj), obj.pk) for obj in exclude}
+    for source in suggestion_sources(user):
+        if only is not None and source.key not in only:
+            continue
+        fields = source.fields or _registry[source.model].fields
+        queryset = source.queryset(user)
+        hits = ranked(queryset, text, limit=source.candidates, any_word=True)
+        hits = [h for h in similarity(text, hits, fields)
+                if h.similarity >= source.threshold
+                and (type(h.object), h.object.pk) not in excluded]
+        items = [{"object": h.object, "score": h.score, "similarity": h.similarity,
+                  "snippet": h.snippet, **source.describe(h.object, user)}
+                 for h in hits[:limit or source.limit]]
+        out.append({"source": source, "items": items})
+    return out
 
 
 # --- the index, created by a migration ---------------------------------------
@@ -120,8 +420,9 @@ def _fts_table(table: str) -> str:
 
 
 def _pg_vector(fields) -> str:
-    text = " || ' ' || ".join(f"coalesce(\"{name}\", '')" for name in fields)
-    return f"to_tsvector('{PG_CONFIG}'::regconfig, {text})"
+    parts = [f"setweight(to_tsvector('{PG_CONFIG}'::regconfig, coalesce(\"{name}\", '')), "
+             f"'{WEIGHTS[min(index, len(WEIGHTS) - 1)]}')" for index, name in enumerate(fields)]
+    return " || ".join(parts)
 
 
 def _create_sql(vendor: str, table: str, fields) -> list[str]:
@@ -140,7 +441,7 @@ def _create_sql(vendor: str, table: str, fields) -> list[str]:
     insert_new = f'INSERT INTO "{fts}"(rowid, {columns}) VALUES (new.id, {new});'
     return [
         f'CREATE VIRTUAL TABLE "{fts}" USING fts5({columns}, content="{table}", '
-        f"content_rowid=\"id\", tokenize='unicode61 remove_diacritics 2')",
+        f"content_rowid=\"id\", tokenize='{SQLITE_TOKENIZER}')",
         f'CREATE TRIGGER "{fts}_insert" AFTER INSERT ON "{table}" BEGIN {insert_new} END',
         f'CREATE TRIGGER "{fts}_delete" AFTER DELETE ON "{table}" BEGIN {delete_old} END',
         f'CREATE TRIGGER "{fts}_update" AFTER UPDATE OF {columns} ON "{table}" '
@@ -184,7 +485,9 @@ def index_suspended(model, *, using: str = "default"):
 class SearchIndex(Operation):
     """Migration operation: the full-text index of ``model_name``'s
     ``fields`` (an FTS5 table on SQLite; on PostgreSQL a generated
-    ``search_vector`` column, unknown to the model, with a GIN index)."""
+    ``search_vector`` column, unknown to the model, with a GIN index).
+    The index is built as this module builds it now: a migration that
+    changes how (the stemming of 0.2) removes the index and adds it again."""
 
     reversible = True
     reduces_to_sql = True
@@ -218,3 +521,21 @@ class SearchIndex(Operation):
     @property
     def migration_name_fragment(self):
         return f"{self.model_name.lower()}_search"
+
+
+class RemoveSearchIndex(SearchIndex):
+    """Migration operation: the reverse of ``SearchIndex`` (to build an
+    index again another way, follow it with a new ``SearchIndex``)."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def describe(self):
+        return f"Remove the full-text index of {self.model_name}"
+
+    @property
+    def migration_name_fragment(self):
+        return f"remove_{self.model_name.lower()}_search"
