@@ -103,7 +103,9 @@ INSTALLED_APPS = [
     "servista.catalog",
     "servista.cmdb",
     "servista.notifications",
+    "servista.knowledge",
     "servista.incidents",
+    # "servista.problems",
     "servista.portal",
     "servista.api",
 ]
@@ -284,6 +286,10 @@ SERVISTA = {
     # Take record numbers on the "numbering" connection when there is one.
     "SEPARATE_NUMBERING": True,
     "MAX_PAGE_SIZE": 500,
+    # Days between reviews of a published knowledge article.
+    "KB_REVIEW_DAYS": env_int("SERVISTA_KB_REVIEW_DAYS", 180, minimum=1),
+    # Days between re-assessments of an unresolved known error.
+    "KNOWN_ERROR_REVIEW_DAYS": env_int("SERVISTA_KNOWN_ERROR_REVIEW_DAYS", 30, minimum=1),
 }
 
 # --- logging --------------------------------------------------------------

@@ -365,6 +365,9 @@ class SuggestionSource:
     # How many full-text candidates are re-ranked.
     candidates: int = 25
     fields: tuple = field(default_factory=tuple)
+    # What the knowledge search looks through (resolved incidents rather
+    # than open ones...); None: the source is not searched there.
+    search_queryset: Callable | None = None
 
 
 _sources: list[SuggestionSource] = []
@@ -373,10 +376,11 @@ _sources: list[SuggestionSource] = []
 def register_suggestions(key: str, label: str, model, *, queryset: Callable,
                          describe: Callable, visible: Callable, weight: int = 100,
                          limit: int = 3, threshold: float = 0.3, candidates: int = 25,
-                         fields=None) -> SuggestionSource:
+                         fields=None, search_queryset: Callable | None = None
+                         ) -> SuggestionSource:
     """Declare a source of suggestions (from an app's ``search.py``)."""
     source = SuggestionSource(key, label, model, queryset, describe, visible, weight, limit,
-                              threshold, candidates, tuple(fields or ()))
+                              threshold, candidates, tuple(fields or ()), search_queryset)
     _sources[:] = [s for s in _sources if s.key != key] + [source]
     _sources.sort(key=lambda s: s.weight)
     return source
@@ -409,6 +413,21 @@ def suggest(text: str, user, *, exclude=(), only=None, limit: int | None = None)
                   "snippet": h.snippet, **source.describe(h.object, user)}
                  for h in hits[:limit or source.limit]]
         out.append({"source": source, "items": items})
+    return out
+
+
+def search_everywhere(text: str, user, *, only=None, limit: int = 10) -> list[dict]:
+    """The knowledge search: every source with a ``search_queryset`` the
+    user may see (or those named in ``only``), each with its ranked hits
+    (every word must match): ``[{"source", "hits": [Hit], "items": [dict]}]``."""
+    out = []
+    for source in suggestion_sources(user):
+        if source.search_queryset is None or (only and source.key not in only):
+            continue
+        hits = ranked(source.search_queryset(user), text, limit=limit)
+        out.append({"source": source, "hits": hits,
+                    "items": [{"object": h.object, "score": h.score, "snippet": h.snippet,
+                               **source.describe(h.object, user)} for h in hits]})
     return out
 
 

@@ -114,6 +114,8 @@ class WorkRecordForm(ServistaForm):
         self.fields["assignment_group"].queryset = active_groups(model)
         self.fields["assigned_to"].choices = grouped_assignees(model)
         for name in ("impact", "urgency"):
+            if name not in self.fields:
+                continue  # a record not ranked by impact and urgency (an article)
             # innerHTML: the form's hx-swap (outerHTML) would replace the
             # preview element itself, and the next change would find no target.
             self.fields[name].widget.attrs.update({
