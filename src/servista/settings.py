@@ -105,7 +105,7 @@ INSTALLED_APPS = [
     "servista.notifications",
     "servista.knowledge",
     "servista.incidents",
-    # "servista.problems",
+    "servista.problems",
     "servista.portal",
     "servista.api",
 ]

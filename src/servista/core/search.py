@@ -349,8 +349,9 @@ def similarity(text: str, hits: list[Hit], fields) -> list[Hit]:
 class SuggestionSource:
     """A kind of record shown as a suggestion while someone writes (known
     errors, articles, open incidents): ``queryset(user)`` gives what the user
-    may be shown (the practice's policy applied), ``describe(obj, user)`` a
-    dict for the templates and the API (title, url, a note...)."""
+    may be shown (the practice's policy applied; None: searched only, never
+    suggested), ``describe(obj, user)`` a dict for the templates and the API
+    (title, url, a note...)."""
 
     key: str
     label: str
@@ -401,7 +402,7 @@ def suggest(text: str, user, *, exclude=(), only=None, limit: int | None = None)
         return out
     excluded = {(type(obj), obj.pk) for obj in exclude}
     for source in suggestion_sources(user):
-        if only is not None and source.key not in only:
+        if source.queryset is None or (only is not None and source.key not in only):
             continue
         fields = source.fields or _registry[source.model].fields
         queryset = source.queryset(user)

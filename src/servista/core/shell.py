@@ -12,7 +12,10 @@ Each app registers its part from its ``shell.py`` (imported by the app's
 * ``panel(...)``: a panel on the page of a record or object of another
   model (a CI's open incidents, a service's problems...);
 * ``requester_page(...)``: where a requester sees a record the staff pages
-  show (the self-service portal).
+  show (the self-service portal);
+* ``list_action(...)``: a button of another practice on the bulk bar of a
+  record list: the selected records are posted to its page (the incidents
+  selected on their list, to a problem).
 
 Entries are ordered by ``weight`` (lower first). Visibility is a predicate
 of the user (``core.permissions``), so the frame never shows a link that
@@ -90,6 +93,22 @@ class Panel:
     visible: Callable = is_agent
 
 
+@dataclass(frozen=True)
+class ListAction:
+    """A button on the bulk bar of ``models``' lists; the selection (the
+    records' numbers, as ``selection``) is posted to ``url``."""
+
+    label: str
+    url: str
+    models: tuple = ()
+    visible: Callable = is_agent
+    weight: int = 100
+    icon: str = ""
+
+    def href(self) -> str:
+        return reverse(self.url)
+
+
 @dataclass
 class Registry:
     nav: list[NavEntry] = field(default_factory=list)
@@ -98,6 +117,7 @@ class Registry:
     search: list[SearchSource] = field(default_factory=list)
     panels: list[Panel] = field(default_factory=list)
     requester_pages: list[Callable] = field(default_factory=list)
+    list_actions: list[ListAction] = field(default_factory=list)
 
 
 registry = Registry()
@@ -128,6 +148,10 @@ def search(model, label: str, list_url: str, **options) -> SearchSource:
 
 def panel(title: str, template: str, context: Callable, *, models, **options) -> Panel:
     return _add(registry.panels, Panel(title, template, context, tuple(models), **options))
+
+
+def list_action(label: str, url: str, *, models, **options) -> ListAction:
+    return _add(registry.list_actions, ListAction(label, url, tuple(models), **options))
 
 
 def requester_page(url_of: Callable) -> None:
@@ -194,6 +218,13 @@ def panels_for(obj, user) -> list[dict]:
         if context is not None:
             shown.append({"title": entry.title, "template": entry.template, **context})
     return shown
+
+
+def list_actions_for(model, user) -> list[dict]:
+    """The other practices' buttons on the bulk bar of ``model``'s list."""
+    return [{"label": entry.label, "href": entry.href(), "icon": entry.icon}
+            for entry in registry.list_actions
+            if issubclass(model, entry.models) and entry.visible(user)]
 
 
 def requester_url(record) -> str | None:

@@ -1,8 +1,10 @@
 """REST resources /api/v1/incidents and /api/v1/incident-categories: the
 kit's resources, configured; every change goes through services.py."""
 
+from ninja import Query, Router
+
 from servista.core import lookup
-from servista.core.model_api import ModelAPI
+from servista.core.model_api import ModelAPI, errors
 from servista.core.records.api import RecordAPI
 
 from . import services
@@ -17,6 +19,8 @@ from .schemas import (
     IncidentIn,
     IncidentOut,
     IncidentPatch,
+    SuggestionsOut,
+    SuggestionsQuery,
 )
 
 # Joined: the columns every list shows. Prefetched (one query per page each,
@@ -64,6 +68,40 @@ resource = IncidentAPI()
 router = resource.router()
 
 
+def suggestions_out(found) -> dict:
+    def guess(pair):
+        return {"id": pair[0].pk, "display": str(pair[0]), "confidence": pair[1]} \
+            if pair else None
+
+    items = [{"source": part["source"].key, **{k: item.get(k, "") for k in (
+        "kind", "number", "title", "url", "note", "workaround")},
+        "similarity": item["similarity"], "snippet": str(item["snippet"])}
+        for part in found["sources"] for item in part["items"]]
+    return {"items": items, "category": guess(found["category"]),
+            "assignment_group": guess(found["assignment_group"])}
+
+
+@router.get("/{ident}/suggestions", response={200: SuggestionsOut, **errors(401, 404)},
+            operation_id="suggestions_incidents",
+            summary="What is like this incident: known errors (with their workaround), "
+                    "articles, open incidents; the category and group resolved history "
+                    "suggests")
+def incident_suggestions(request, ident: str):
+    incident = resource.get_object(request, ident)
+    text = f"{incident.short_description}\n{incident.description}"
+    return suggestions_out(services.suggestions(request.auth, text, exclude=[incident]))
+
+
+suggest_router = Router(tags=["incidents"])
+
+
+@suggest_router.get("", response={200: SuggestionsOut, **errors(401, 422)},
+                    operation_id="suggest_incident",
+                    summary="Suggestions for an incident not yet logged (its text so far)")
+def suggest_for_text(request, filters: Query[SuggestionsQuery]):
+    return suggestions_out(services.suggestions(request.auth, filters.text))
+
+
 class CategoryAPI(ModelAPI):
     model = Category
     name = "incident-categories"
@@ -79,4 +117,5 @@ class CategoryAPI(ModelAPI):
 categories = CategoryAPI().router()
 
 
-ROUTES = [("/incidents", router), ("/incident-categories", categories)]
+ROUTES = [("/incidents", router), ("/incident-categories", categories),
+          ("/incident-suggestions", suggest_router)]

@@ -97,3 +97,37 @@ class Incident(WorkRecord):
     @property
     def is_resolved(self) -> bool:
         return self.state == IncidentState.RESOLVED
+
+
+class RoutingModel(models.Model):
+    """The trained category and group suggestion (``incidents.routing``)."""
+
+    trained_at = models.DateTimeField()
+    incidents = models.PositiveIntegerField(help_text="Resolved incidents it learnt from")
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = "routing model"
+
+    def __str__(self):
+        return f"trained {self.trained_at:%Y-%m-%d %H:%M} on {self.incidents} incidents"
+
+
+class RoutingSuggestion(models.Model):
+    """The category and group suggested when an incident was logged, and
+    whether the agent kept them (acceptance is counted)."""
+
+    incident = models.OneToOneField(Incident, on_delete=models.CASCADE,
+                                    related_name="routing_suggestion")
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    category_confidence = models.FloatField(default=0)
+    category_accepted = models.BooleanField(default=False)
+    assignment_group = models.ForeignKey("accounts.Group", null=True, blank=True,
+                                         on_delete=models.SET_NULL, related_name="+")
+    group_confidence = models.FloatField(default=0)
+    group_accepted = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.incident_id}: {self.category_id}/{self.assignment_group_id}"

@@ -144,3 +144,32 @@ class CategoryPatch(InputSchema):
     parent: RefIn | None = None
     default_group: RefIn | None = None
     active: StrictBool = None
+
+
+class SuggestionItemOut(Schema):
+    source: str
+    kind: str
+    number: str
+    title: str
+    url: str
+    similarity: float
+    snippet: str
+    note: str = ""
+    workaround: str = ""
+
+
+class Guess(Schema):
+    id: int
+    display: str
+    confidence: float
+
+
+class SuggestionsOut(Schema):
+    items: list[SuggestionItemOut] = Field(..., description="Most alike first within each "
+                                                             "source; known errors first")
+    category: Guess | None
+    assignment_group: Guess | None
+
+
+class SuggestionsQuery(InputSchema):
+    text: str = Field(..., min_length=1, max_length=2000)

@@ -496,3 +496,66 @@ def auto_close_due(now=None) -> int:
                                  body=f"Closed automatically {days} days after resolution.")
             closed += 1
     return closed
+
+
+# --- suggestions while an incident is written ------------------------------------------
+
+
+def suggestions(user, text: str, *, exclude=(), routing: bool = True) -> dict:
+    """What is like the incident being written, from every suggestion source
+    the user may see (known errors first, articles, open incidents or a
+    running major incident), and for the staff the category and group that
+    resolved history suggests, with their confidence."""
+    from servista.core import search
+
+    from . import routing as routing_model
+
+    found = search.suggest(text, user, exclude=exclude)
+    out = {"sources": [part for part in found if part["items"]],
+           "items": [item for part in found for item in part["items"]],
+           "category": None, "assignment_group": None}
+    if routing and user.is_agent:
+        guess = routing_model.suggest(text)
+        if guess["category"]:
+            category = Category.objects.filter(pk=guess["category"][0], active=True).first()
+            if category is not None:
+                out["category"] = (category, guess["category"][1])
+        if guess["group"]:
+            group = Group.objects.filter(pk=guess["group"][0], active=True).first()
+            if group is not None:
+                out["assignment_group"] = (group, guess["group"][1])
+    return out
+
+
+def record_routing(incident: Incident, *, category=None, category_confidence: float = 0,
+                   group=None, group_confidence: float = 0):
+    """The category and group suggested when ``incident`` was logged, and
+    whether the agent kept them."""
+    from .models import RoutingSuggestion
+
+    if category is None and group is None:
+        return None
+    return RoutingSuggestion.objects.create(
+        incident=incident, category=category, category_confidence=category_confidence,
+        category_accepted=category is not None and incident.category_id == category.pk,
+        assignment_group=group, group_confidence=group_confidence,
+        group_accepted=group is not None and incident.assignment_group_id == group.pk)
+
+
+def routing_acceptance() -> dict:
+    """How often the suggested category and group were kept."""
+    from django.db.models import Count, Q
+
+    from .models import RoutingSuggestion
+
+    counts = RoutingSuggestion.objects.aggregate(
+        categories=Count("pk", filter=Q(category__isnull=False)),
+        categories_kept=Count("pk", filter=Q(category_accepted=True)),
+        groups=Count("pk", filter=Q(assignment_group__isnull=False)),
+        groups_kept=Count("pk", filter=Q(group_accepted=True)))
+
+    def rate(kept, shown):
+        return round(kept / shown, 3) if shown else None
+
+    return {**counts, "category_rate": rate(counts["categories_kept"], counts["categories"]),
+            "group_rate": rate(counts["groups_kept"], counts["groups"])}

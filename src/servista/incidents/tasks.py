@@ -7,3 +7,11 @@ from . import services
 def auto_close():
     """Close incidents whose resolution the caller left unanswered."""
     return services.auto_close_due()
+
+
+@task("incidents.train_routing", every=6 * 3600)
+def train_routing():
+    """Learn the category and group suggestion again from resolved history."""
+    from . import routing
+
+    return routing.train().incidents

@@ -101,9 +101,16 @@ class IncidentViews(RecordViews):
         return "Log an incident"
 
     def detail_context(self, incident, user):
+        from servista.core.services import links_of
+
         return {
             "children": incident.children.select_related("assigned_to").order_by("id"),
             "swarm": incident.swarm.all(),
+            # What it waits for, when on hold awaiting a problem (or change):
+            # the records it is linked to as "caused by".
+            "caused_by": [row["other"] for row in links_of(incident)
+                          if row["link"].kind == "caused_by" and row["direction"] == "outgoing"
+                          and row["other"] is not None and row["other"].is_open],
         }
 
 

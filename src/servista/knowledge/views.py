@@ -116,7 +116,12 @@ def read(request, ident):
     except NotFound:
         raise Http404(f"No article {ident}")
     services.count_view(article)
+    from servista.core import shell
+
+    new_entries = shell.new_entries(request.user)
     return render(request, "knowledge/read.html", {
+        "report_url": new_entries[0].href() if new_entries and not is_agent(request.user)
+        else "",
         "title": article.published_version.title, "article": article,
         "version": article.published_version, "feedback_form": FeedbackForm(),
         "query": request.GET.get("q", "")[:200],

@@ -106,8 +106,9 @@ class RecordListView(KitMixin, ObjectListView):
 
     def get_context(self, **extra):
         bulk = self.kit.bulk_form(user=self.request.user) if self.kit.bulk_form else None
-        return super().get_context(kit=self.kit, bulk_form=bulk,
-                                   title=extra.pop("title", None) or self.kit.title(), **extra)
+        return super().get_context(
+            kit=self.kit, bulk_form=bulk, title=extra.pop("title", None) or self.kit.title(),
+            list_actions=shell.list_actions_for(self.kit.model, self.request.user), **extra)
 
 
 class RecordDetailView(KitMixin, ObjectDetailView):
