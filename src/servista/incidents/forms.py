@@ -67,6 +67,17 @@ def link_subcategories(form):
     form.fields["subcategory"].choices = grouped_subcategories(category)
 
 
+def suggest_while_typing(form) -> None:
+    """The title and details ask for suggestions as they are typed (HTMX,
+    debounced; the answer goes to ``#suggestions``)."""
+    for name in ("short_description", "description"):
+        form.fields[name].widget.attrs.update({
+            "hx-get": reverse("incidents:suggestions"), "hx-target": "#suggestions",
+            "hx-trigger": "input changed delay:400ms", "hx-sync": "this:replace",
+            "hx-include": "[name=short_description],[name=description]",
+            "autocomplete": "off"})
+
+
 def in_operation_services():
     return Service.objects.exclude(status=ServiceStatus.RETIRED)
 
@@ -92,6 +103,8 @@ class IncidentForm(WorkRecordForm):
         super().__init__(*args, **kwargs)
         self.fields["assignment_group"].help_text = "Empty: routed by category"
         link_subcategories(self)
+        if self.instance is None:
+            suggest_while_typing(self)
 
     def choices_for(self, name):
         if name in ("service", "affected_services"):
@@ -130,6 +143,7 @@ class ReportForm(ServistaForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         link_subcategories(self)
+        suggest_while_typing(self)
 
 
 class ResolveForm(RecordForm):

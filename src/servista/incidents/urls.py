@@ -7,5 +7,6 @@ app_name = "incidents"
 urlpatterns = [
     path("queue/<str:queue>/", views.queue_view, name="queue"),
     path("subcategories", views.subcategory_options, name="subcategory_options"),
+    path("suggestions", views.suggestions, name="suggestions"),
     *views.incident_views.urls(),
 ]

@@ -3,8 +3,10 @@ actions, comments, bulk), configured, plus the agent's queues and the
 subcategory options of the forms. Every change goes through services.py."""
 
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.utils.html import format_html, format_html_join
 
+from servista.accounts.models import Group
 from servista.core.api import count_rows
 from servista.core.idents import parse_id
 from servista.core.permissions import restrict
@@ -15,7 +17,7 @@ from .actions import ACTIONS
 from .choices import IncidentState
 from .filtersets import IncidentFilterSet
 from .forms import IncidentBulkForm, IncidentForm, grouped_subcategories, top_categories
-from .models import Incident
+from .models import Category, Incident
 from .tables import IncidentTable
 
 State = IncidentState
@@ -69,6 +71,21 @@ class QueueView(RecordListView):
 
 
 class IncidentCreateView(RecordCreateView):
+    template_name = "incidents/incident_form.html"
+
+    def save(self, form, obj):
+        incident = super().save(form, obj)
+        post = self.request.POST
+        category = Category.objects.filter(pk=parse_id(post.get("suggested_category", ""))) \
+            .first() if parse_id(post.get("suggested_category", "")) else None
+        group = Group.objects.filter(pk=parse_id(post.get("suggested_group", ""))).first() \
+            if parse_id(post.get("suggested_group", "")) else None
+        services.record_routing(
+            incident, category=category, group=group,
+            category_confidence=_confidence(post.get("suggested_category_confidence")),
+            group_confidence=_confidence(post.get("suggested_group_confidence")))
+        return incident
+
     def get_form(self, obj, data=None):
         form = super().get_form(obj, data)
         caller = self.request.GET.get("caller")
@@ -116,6 +133,32 @@ class IncidentViews(RecordViews):
 
 incident_views = IncidentViews()
 queue_view = QueueView.as_view(kit=incident_views)
+
+
+def _confidence(value) -> float:
+    try:
+        return min(max(float(value), 0.0), 1.0)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+MAX_TEXT = 2000
+
+
+def suggestions(request):
+    """While an incident is written (the agent's form, the portal's report
+    form): known errors, articles and open incidents like it, a running
+    major incident, and for the staff the category and group suggested
+    from resolved history."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    text = "\n".join(request.GET.get(name, "")[:MAX_TEXT]
+                     for name in ("short_description", "description")).strip()
+    found = services.suggestions(request.user, text) if text else \
+        {"sources": [], "items": [], "category": None, "assignment_group": None}
+    return render(request, "incidents/includes/suggestions.html", {
+        "found": found, "text": text[:200], "for_staff": request.user.is_agent,
+        "form_id": "object-form" if request.user.is_agent else "report-form"})
 
 
 def subcategory_options(request):

@@ -73,7 +73,10 @@ def home(request):
 
 @login_required
 def report(request):
-    form = ReportForm(request.POST or None, user=request.user)
+    # Coming back from an article that did not solve it: what was typed is kept.
+    form = ReportForm(request.POST or None, user=request.user,
+                      initial={"short_description": request.GET.get("short_description",
+                                                                    "")[:200]})
     if request.method == "POST" and form.is_valid():
         try:
             incident = services.log_incident(request.user, channel="portal", **form.cleaned_data)

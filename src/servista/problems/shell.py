@@ -36,5 +36,4 @@ def incident_problems(incident, user):
 
 
 shell.panel("Problems and known errors", "problems/panels/incident_problems.html",
-            lambda incident, user: {"panel": incident_problems(incident, user)},
-            models=[Incident], weight=5)
+            incident_problems, models=[Incident], weight=5)

@@ -183,6 +183,21 @@
     if (label) { label.textContent = count ? count + " selected" : "Select rows to act on them"; }
   }
 
+  // --- suggestions that fill a form field ---------------------------------------------
+  // A button with data-fill-field="name" data-fill-value="v" (and the form's id
+  // in data-fill-form) sets that field of the form, as if the person chose it.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-fill-field]") : null;
+    if (!button) { return; }
+    var form = document.getElementById(button.getAttribute("data-fill-form") || "object-form");
+    var field = form ? form.elements.namedItem(button.getAttribute("data-fill-field")) : null;
+    if (!field) { return; }
+    field.value = button.getAttribute("data-fill-value");
+    field.dispatchEvent(new Event("change", { bubbles: true }));
+    button.textContent = "Used";
+    button.disabled = true;
+  });
+
   // --- keyboard shortcuts -----------------------------------------------------------
   var pending = null;
   var cursor = -1;
