@@ -226,7 +226,8 @@ def test_loaddemo_continues_numbers_with_consistent_states(cast):
             assert inc.opened_at <= inc.resolved_at <= (inc.closed_at or now)
     states = [inc.state for inc in loaded]
     assert states.count("closed") > 100
-    entries = JournalEntry.objects.filter(object_id__in=[i.pk for i in loaded])
+    entries = JournalEntry.objects.filter(content_type__model="incident",
+                                          object_id__in=[i.pk for i in loaded])
     assert entries.count() == 200
     assert set(entries.values_list("origin", "body")) == {("system", "Created")}
 
