@@ -7,6 +7,8 @@ loaddemo`), then drives it with wrk from a second process:
   creates  POST /api/v1/incidents at concurrency 8       target >= 500/s
   list     GET first page ?state=S&assignment_group=G     target p95 <= 150 ms
   search   GET first page ?q=WORDS (full-text index), some with a state filter
+  suggestions  GET /api/v1/incident-suggestions?text=... (known errors, articles,
+           open incidents like the text)                  target p95 <= 300 ms
 
 Each scenario runs --runs times; the medians are printed as JSON and appended
 to bench/RESULTS.md with the command that reproduces them.
@@ -110,7 +112,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=15, help="length of each wrk run")
     parser.add_argument("--workers", type=int, default=None, help="servista serve --workers")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--only", choices=["creates", "list", "search"], default=None)
+    parser.add_argument("--only", choices=["creates", "list", "search", "suggestions"],
+                        default=None)
     parser.add_argument("--fresh", action="store_true",
                         help="drop and recreate the PostgreSQL database, then load --size "
                              "incidents (earlier runs' creations skew the list's data)")
@@ -160,7 +163,8 @@ def main() -> None:
     try:
         wait_healthy(url)
         wrk_env = {**env, "SERVISTA_TOKEN": token, "SERVISTA_GROUPS": groups}
-        for name, script in (("list", "list.lua"), ("search", "search.lua")):
+        for name, script in (("list", "list.lua"), ("search", "search.lua"),
+                             ("suggestions", "suggestions.lua")):
             if args.only in (None, name):
                 results[name] = read_scenario(script, url, count, args, wrk_env)
         if args.only in (None, "creates"):
@@ -224,6 +228,13 @@ def record(summary: dict) -> None:
                      f"{s['connections']} connections: **p95 {s['median_p95_ms']} ms** "
                      f"(median of runs), p50 {s['median_p50_ms']} ms, "
                      f"{s['median_per_second']:.0f} pages/s, non-2xx {s['non_2xx']}")
+    if "suggestions" in summary:
+        s = summary["suggestions"]
+        lines.append(f"- Incident suggestions while typing (known errors, articles, open "
+                     f"incidents), {s['incidents']:,} incidents, {s['connections']} "
+                     f"connections: **p95 {s['median_p95_ms']} ms** (median of runs), p50 "
+                     f"{s['median_p50_ms']} ms, {s['median_per_second']:.0f} answers/s, "
+                     f"non-2xx {s['non_2xx']}")
     lines.append("")
     with RESULTS.open("a") as out:
         out.write("\n".join(lines) + "\n")

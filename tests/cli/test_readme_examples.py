@@ -38,7 +38,8 @@ import pytest
 import servista
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-RUN = ("The command line", "The API in one minute")
+RUN = ("The command line", "The API in one minute",
+       "Problems, known errors and knowledge")
 NOT_RUN = ("The two commands", "Running in production")
 SHELLS = ("sh", "bash", "shell")
 README_URL = "http://127.0.0.1:8000"
@@ -180,8 +181,8 @@ def test_readme_examples_run_in_order_on_the_demo(readme_blocks, tmp_path):
         f"README examples failed (exit {result.returncode}) after {seconds:.0f} s\n"
         f"--- stderr\n{result.stderr[-4000:]}\n--- stdout (end)\n{result.stdout[-4000:]}")
     outputs = re.split(r"^@@ README block \d+ @@\n", result.stdout, flags=re.M)[1:]
-    assert len(outputs) == len(readme_blocks) == 2
-    cli, api = outputs
+    assert len(outputs) == len(readme_blocks) == 3
+    cli, api, learning = outputs
 
     # The command line: one incident, logged, listed, worked and resolved.
     assert re.search(r"^servista \d+\.\d+", cli, re.M)
@@ -209,3 +210,17 @@ def test_readme_examples_run_in_order_on_the_demo(readme_blocks, tmp_path):
     assert (patched["number"], patched["urgency"], patched["priority"], patched["version"]) == (
         created, 3, 3, 2)
     assert api.rstrip().splitlines()[-1] == "412"
+
+    # Problems, known errors and knowledge: the learning loop.
+    problem = re.search(r"^(PRB\d{7}): Assessed$", learning, re.M).group(1)
+    assert re.search(rf"^{problem}: Known error$", learning, re.M)
+    assert re.search(rf"^{problem}\s+Known error\s+2\s", learning, re.M)  # risk 2 x 1
+    suggested = json_lines(learning)[0]
+    top = suggested["items"][0]
+    assert (top["kind"], top["number"]) == ("known_error", problem)
+    assert "Credential Manager" in top["workaround"]
+    assert re.search(rf"^{problem}: Resolved$", learning, re.M)
+    assert re.search(r"^State:\s+Resolved$", learning, re.M)
+    assert re.search(r"^KB\d{7}\s+Published", learning, re.M)
+    hits = json.loads(learning.rstrip().splitlines()[-1])
+    assert any("<mark>Printer</mark>" in hit["snippet"] for hit in hits), hits

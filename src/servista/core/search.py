@@ -39,6 +39,7 @@ similarity are local.
 
 import math
 import re
+import time
 from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -67,6 +68,10 @@ WEIGHTS = ("A", "B", "C", "D")  # the first field weighs most
 FENCE_FACTOR = 7
 # Lists of search results count exactly up to this many, then estimate.
 EXACT_COUNT_LIMIT = 1000
+# A similarity search (any word) on PostgreSQL: its rarest words are kept
+# while together they are expected in at most this many rows (the common
+# ones tell little apart and would make every row a candidate to rank).
+CANDIDATE_BUDGET = 5000
 # Snippet markers: control characters no stored text uses; the text around
 # them is escaped before they become <mark> elements.
 _START, _STOP = "\x02", "\x03"
@@ -165,7 +170,17 @@ def _fts_query(terms: list[str], any_word: bool = False) -> str:
 def _pg_lexemes(terms: list[str], using: str) -> list[set[str]]:
     """The lexemes the English configuration makes of each word, as the
     index holds them. A hyphenated word ("wi-fi") is kept whole; its parts
-    would make a phrase query, which reads every candidate row."""
+    would make a phrase query, which reads every candidate row. (The same
+    words always give the same lexemes: remembered by the process.)"""
+    return [set(group) for group in _lexemes_of(tuple(terms), using)]
+
+
+@lru_cache(maxsize=20_000)
+def _lexemes_of(terms: tuple, using: str) -> tuple:
+    return tuple(frozenset(group) for group in _read_lexemes(list(terms), using))
+
+
+def _read_lexemes(terms: list[str], using: str) -> list[set[str]]:
     with connections[using].cursor() as cursor:
         cursor.execute(
             "SELECT w.i, v.lexeme FROM unnest(%s::text[]) WITH ORDINALITY AS w(word, i) "
@@ -200,6 +215,26 @@ def _pg_match(table: str, query: str, alias: str | None = None) -> RawSQL:
                   [query], output_field=models.BooleanField())
 
 
+# The planner's estimates of how many rows a word matches change only with
+# the table's statistics: each process keeps them a few minutes.
+ESTIMATE_SECONDS = 300
+_estimates: dict = {}
+
+
+def _estimate(queryset) -> int:
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    key = (queryset.db, sql, tuple(params))
+    now = time.monotonic()
+    found = _estimates.get(key)
+    if found is not None and found[1] > now:
+        return found[0]
+    if len(_estimates) > 10_000:
+        _estimates.clear()
+    value = planner_estimate(queryset) or 0
+    _estimates[key] = (value, now + ESTIMATE_SECONDS)
+    return value
+
+
 def _pg_matches(model, table: str, terms: list[str], using: str) -> models.Q:
     lexemes = [group for group in _pg_lexemes(terms, using) if group]
     if not lexemes:
@@ -208,10 +243,10 @@ def _pg_matches(model, table: str, terms: list[str], using: str) -> models.Q:
     # The rarest word bounds the matches from above (the planner's estimate of
     # several words together assumes they are unrelated, and words searched
     # together are usually related).
-    expected = min(planner_estimate(rows.filter(_pg_match(table, _pg_tsquery([group])))) or 0
+    expected = min(_estimate(rows.filter(_pg_match(table, _pg_tsquery([group]))))
                    for group in lexemes)
     query = _pg_tsquery(lexemes)
-    if expected >= FENCE_FACTOR * math.sqrt(planner_estimate(rows.all()) or 0):
+    if expected >= FENCE_FACTOR * math.sqrt(_estimate(rows.all())):
         return models.Q(_pg_match(table, query))
     # OFFSET 0 keeps the planner from folding the subquery back into the list's query.
     match = _pg_match(table, query, alias="search_match")
@@ -280,7 +315,11 @@ def _pg_ranked(queryset, terms, limit, any_word, snippets) -> list[Hit]:
     lexemes = [group for group in _pg_lexemes(terms, queryset.db) if group]
     if not lexemes:
         return []
-    query = _pg_tsquery(lexemes, any_word)
+    if any_word:
+        lexemes = _rarest(queryset, table, lexemes)
+        query = _pg_tsquery(lexemes, any_word)
+    else:
+        query = _pg_tsquery(lexemes, any_word)
     rank = RawSQL(f'ts_rank("{table}"."{PG_COLUMN}", %s::tsquery, 1)', [query],  # noqa: S611
                   output_field=models.FloatField())
     found = list(queryset.filter(_pg_match(table, query)).annotate(search_rank=rank)
@@ -300,6 +339,24 @@ def _pg_ranked(queryset, terms, limit, any_word, snippets) -> list[Hit]:
                 [PG_CONFIG, query, options, [pk for pk, _ in found]])
             heads = dict(cursor.fetchall())
     return _hits(queryset, [(pk, score, heads.get(pk, "")) for pk, score in found])
+
+
+def _rarest(queryset, table, lexemes: list[set[str]]) -> list[set[str]]:
+    """The words of a similarity search worth looking for: the rarest first,
+    while the rows they are expected in stay within CANDIDATE_BUDGET (the
+    rarest one always)."""
+    if len(lexemes) < 2:
+        return lexemes
+    rated = sorted(((_estimate(queryset.filter(_pg_match(table, _pg_tsquery([group])))),
+                     index, group) for index, group in enumerate(lexemes)),
+                   key=lambda item: item[:2])
+    chosen, expected = [], 0
+    for estimate, _, group in rated:
+        if chosen and expected + estimate > CANDIDATE_BUDGET:
+            break
+        chosen.append(group)
+        expected += estimate
+    return chosen
 
 
 def _hits(queryset, rows) -> list[Hit]:
@@ -365,6 +422,9 @@ class SuggestionSource:
     threshold: float = 0.3
     # How many full-text candidates are re-ranked.
     candidates: int = 25
+    # Below this share of the best one's similarity a record is not shown
+    # (a clear best match is not followed by weaker look-alikes).
+    relative: float = 0.0
     fields: tuple = field(default_factory=tuple)
     # What the knowledge search looks through (resolved incidents rather
     # than open ones...); None: the source is not searched there.
@@ -377,11 +437,12 @@ _sources: list[SuggestionSource] = []
 def register_suggestions(key: str, label: str, model, *, queryset: Callable,
                          describe: Callable, visible: Callable, weight: int = 100,
                          limit: int = 3, threshold: float = 0.3, candidates: int = 25,
-                         fields=None, search_queryset: Callable | None = None
-                         ) -> SuggestionSource:
+                         relative: float = 0.0, fields=None,
+                         search_queryset: Callable | None = None) -> SuggestionSource:
     """Declare a source of suggestions (from an app's ``search.py``)."""
     source = SuggestionSource(key, label, model, queryset, describe, visible, weight, limit,
-                              threshold, candidates, tuple(fields or ()), search_queryset)
+                              threshold, candidates, relative, tuple(fields or ()),
+                              search_queryset)
     _sources[:] = [s for s in _sources if s.key != key] + [source]
     _sources.sort(key=lambda s: s.weight)
     return source
@@ -400,21 +461,30 @@ def suggest(text: str, user, *, exclude=(), only=None, limit: int | None = None)
     out = []
     if not tokens(text):
         return out
-    excluded = {(type(obj), obj.pk) for obj in exclude}
     for source in suggestion_sources(user):
         if source.queryset is None or (only is not None and source.key not in only):
             continue
-        fields = source.fields or _registry[source.model].fields
-        queryset = source.queryset(user)
-        hits = ranked(queryset, text, limit=source.candidates, any_word=True)
-        hits = [h for h in similarity(text, hits, fields)
-                if h.similarity >= source.threshold
-                and (type(h.object), h.object.pk) not in excluded]
+        hits = alike(source, source.queryset(user), text, exclude=exclude)
         items = [{"object": h.object, "score": h.score, "similarity": h.similarity,
                   "snippet": h.snippet, **source.describe(h.object, user)}
                  for h in hits[:limit or source.limit]]
         out.append({"source": source, "items": items})
     return out
+
+
+def alike(source: SuggestionSource, queryset, text: str, *, exclude=()) -> list[Hit]:
+    """The records of ``queryset`` most like ``text`` as ``source`` ranks
+    them: full-text candidates (any word), re-ranked by similarity, kept
+    over the source's threshold and near the best one."""
+    excluded = {(type(obj), obj.pk) for obj in exclude}
+    fields = source.fields or _registry[source.model].fields
+    hits = ranked(queryset, text, limit=source.candidates, any_word=True)
+    hits = [h for h in similarity(text, hits, fields)
+            if h.similarity >= source.threshold and (type(h.object), h.object.pk) not in excluded]
+    if hits and source.relative:
+        floor = hits[0].similarity * source.relative
+        hits = [h for h in hits if h.similarity >= floor]
+    return hits
 
 
 def search_everywhere(text: str, user, *, only=None, limit: int = 10) -> list[dict]:
@@ -449,7 +519,9 @@ def _create_sql(vendor: str, table: str, fields) -> list[str]:
     if vendor == "postgresql":
         return [f'ALTER TABLE "{table}" ADD COLUMN "{PG_COLUMN}" tsvector '
                 f"GENERATED ALWAYS AS ({_pg_vector(fields)}) STORED",
-                f'CREATE INDEX "{table}_search" ON "{table}" USING gin ("{PG_COLUMN}")']
+                f'CREATE INDEX "{table}_search" ON "{table}" USING gin ("{PG_COLUMN}")',
+                # The planner's word statistics, which the searches' plans read.
+                f'ANALYZE "{table}"']
     if vendor != "sqlite":
         return []
     fts = _fts_table(table)

@@ -28,4 +28,4 @@ def _versions(user):
 search.register_suggestions(
     "articles", "Knowledge articles", ArticleVersion, queryset=_versions,
     search_queryset=_versions, describe=describe, visible=is_signed_in, weight=20,
-    threshold=0.25)
+    threshold=0.25, relative=0.8)
