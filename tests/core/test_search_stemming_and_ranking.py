@@ -67,3 +67,22 @@ class StemmingTest(ServistaTestCase):
     def test_tokens_are_stemmed_without_common_words(self):
         self.assertEqual(search.tokens("The printers were printing!"),
                          ["printer", "print"])
+
+
+class SearchCountTest(ServistaTestCase):
+    def test_a_search_expected_to_match_many_rows_is_not_counted(self):
+        from unittest import mock
+
+        from django.db import connection
+
+        for i in range(3):
+            services.log_incident(self.cast.agent, caller=self.cast.requester,
+                                  short_description=f"Printer {i} offline")
+        with mock.patch.object(search, "ESTIMATE_FROM", 1):
+            r = self.api("GET", API, self.cast.agent, {"q": "printer"})
+        self.assertStatus(r, 200)
+        self.assertEqual(len(r.data["items"]), 3)
+        # PostgreSQL answers with the planner's estimate; SQLite has none and counts.
+        self.assertEqual(r.data["count_is_estimate"], connection.vendor == "postgresql")
+        r = self.api("GET", API, self.cast.agent, {"q": "printer"})
+        self.assertEqual((r.data["count"], r.data["count_is_estimate"]), (3, False))

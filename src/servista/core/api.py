@@ -252,10 +252,17 @@ def get_object(request, queryset, ident):
 # --- lists ------------------------------------------------------------------------------
 
 
-def count_rows(queryset, limit: int | None = None) -> tuple[int, bool]:
+def count_rows(queryset, limit: int | None = None, *,
+               estimate_from: int | None = None) -> tuple[int, bool]:
     """Exact count up to ``limit`` (default EXACT_COUNT_LIMIT) rows; past it,
     the planner's estimate on PostgreSQL (an exact count of a million rows per
-    page is what makes large lists slow). Returns (count, is_estimate)."""
+    page is what makes large lists slow). With ``estimate_from``, a query the
+    planner expects to match at least that many rows is not counted at all
+    (a search of a common word). Returns (count, is_estimate)."""
+    if estimate_from is not None:
+        estimate = planner_estimate(queryset)
+        if estimate is not None and estimate >= estimate_from:
+            return estimate, True
     limit = limit or settings.SERVISTA["EXACT_COUNT_LIMIT"]
     capped = queryset.order_by()[: limit + 1].count()
     if capped <= limit:
@@ -281,9 +288,9 @@ def page_bounds(limit: int | None, offset: int | None) -> tuple[int, int]:
 
 
 def paginate(queryset, limit: int | None, offset: int | None, *,
-             exact_up_to: int | None = None) -> dict:
+             exact_up_to: int | None = None, estimate_from: int | None = None) -> dict:
     size, offset = page_bounds(limit, offset)
-    count, estimated = count_rows(queryset, exact_up_to)
+    count, estimated = count_rows(queryset, exact_up_to, estimate_from=estimate_from)
     items = list(queryset[offset:offset + size])
     return {"count": count, "count_is_estimate": estimated, "items": items}
 

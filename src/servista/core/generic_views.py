@@ -33,8 +33,10 @@ class CappedCountPaginator(Paginator):
 
     count_is_estimate = False
 
-    def __init__(self, *args, exact_up_to: int | None = None, **kwargs):
+    def __init__(self, *args, exact_up_to: int | None = None,
+                 estimate_from: int | None = None, **kwargs):
         self.exact_up_to = exact_up_to
+        self.estimate_from = estimate_from
         super().__init__(*args, **kwargs)
 
     @cached_property
@@ -44,7 +46,8 @@ class CappedCountPaginator(Paginator):
         queryset = getattr(getattr(rows, "data", None), "data", rows)
         if not hasattr(queryset, "query"):
             return len(rows)
-        count, self.count_is_estimate = count_rows(queryset, self.exact_up_to)
+        count, self.count_is_estimate = count_rows(queryset, self.exact_up_to,
+                                                   estimate_from=self.estimate_from)
         return count
 
 
@@ -147,9 +150,10 @@ class ObjectListView(ObjectMixin, View):
         page = int_param(self.request, table.prefixed_page_field, 1)
         try:
             # Search results count exactly only up to the search's own limit.
-            exact = search.EXACT_COUNT_LIMIT if self.request.GET.get("q", "").strip() else None
+            searched = bool(self.request.GET.get("q", "").strip())
             table.paginate(paginator_class=CappedCountPaginator, per_page=per_page, page=page,
-                           exact_up_to=exact)
+                           exact_up_to=search.EXACT_COUNT_LIMIT if searched else None,
+                           estimate_from=search.ESTIMATE_FROM if searched else None)
         except EmptyPage:
             table.page = table.paginator.page(max(1, table.paginator.num_pages))
         # Sorting links reload the results in place; row links open pages.

@@ -121,8 +121,10 @@ class ModelAPI:
                 params = filters.model_dump(exclude_none=True)
                 qs = apply_filterset(resource.filterset, request, qs, params)
                 # Searched lists count exactly only up to the search's own limit.
-                exact = search.EXACT_COUNT_LIMIT if params.get("q") else None
-                return resource.respond_page(paginate(qs, limit, offset, exact_up_to=exact))
+                searched = bool(params.get("q"))
+                return resource.respond_page(paginate(
+                    qs, limit, offset, exact_up_to=search.EXACT_COUNT_LIMIT if searched else None,
+                    estimate_from=search.ESTIMATE_FROM if searched else None))
         else:
             @router.get("", response={200: Page[Out], **errors(401, 422)},
                         operation_id=f"list_{name}", summary=f"List {plural}")

@@ -2,6 +2,7 @@
 
 import json
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 
 
@@ -11,7 +12,10 @@ def planner_estimate(queryset) -> int | None:
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return None
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a condition that matches nothing (a search of no word)
+        return 0
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
         plan = cursor.fetchone()[0]

@@ -66,8 +66,10 @@ WEIGHTS = ("A", "B", "C", "D")  # the first field weighs most
 # Words expected in at least FENCE_FACTOR * sqrt(rows) rows filter in place;
 # rarer ones go through the GIN index first (about where both cost the same).
 FENCE_FACTOR = 7
-# Lists of search results count exactly up to this many, then estimate.
+# Lists of search results count exactly up to this many, then estimate; a
+# search the planner expects to match this many rows is not counted at all.
 EXACT_COUNT_LIMIT = 1000
+ESTIMATE_FROM = 10 * EXACT_COUNT_LIMIT
 # A similarity search (any word) on PostgreSQL: its rarest words are kept
 # while together they are expected in at most this many rows (the common
 # ones tell little apart and would make every row a candidate to rank).
