@@ -81,6 +81,9 @@ class ReadingTest(ServistaTestCase):
         self.assertEqual(Deflection.objects.filter(article=self.public).count(), 2)
         self.assertEqual(services.deflections_by_service(),
                          [{"service": self.vpn.pk, "service__name": "VPN", "count": 2}])
+        r = self.api("GET", "/api/v1/kb-deflections", self.cast.agent)
+        self.assertEqual(r.data, [{"service": self.vpn.pk, "service_name": "VPN", "count": 2}])
+        self.assertStatus(self.api("GET", "/api/v1/kb-deflections", self.cast.requester), 403)
         with self.assertNothingChanged(self.staff):
             r = self.api("POST", f"{API}/{self.staff.number}/solved", self.cast.requester, {})
             self.assertStatus(r, 404)

@@ -53,6 +53,11 @@ class DetectionTest(ServistaTestCase):
             self.assertStatus(r, 403)
             self.assertStatus(self.api("GET", API, self.cast.requester), 200)
             self.assertEqual(self.api("GET", API, self.cast.requester).data, [])
+            r = self.api("GET", API, self.cast.manager, {"status": "maybe"})
+            self.assertStatus(r, 422)
+            self.assertIn("status", r.data["errors"])
+        r = self.api("GET", API, self.cast.manager)
+        self.assertEqual([c["incident_count"] for c in r.data], [3])
         r = self.api("POST", f"{API}/{candidate.pk}/accept", self.cast.manager,
                      {"short_description": "Access switch 2F flaps"})
         self.assertStatus(r, 201)

@@ -3,6 +3,8 @@ resource, configured) and what readers use (/api/v1/kb-search, an
 article's published text, feedback and "this solved it"). Every change
 goes through services.py."""
 
+from datetime import datetime
+
 from ninja import Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 
@@ -113,4 +115,26 @@ def solved(request, ident: str, payload: DeflectIn):
                         "deflection_count": article.deflection_count})
 
 
-ROUTES = [("/kb-articles", router), ("/kb-search", readers)]
+deflections = Router(tags=["kb-articles"])
+
+
+class DeflectionRow(Schema):
+    service: int | None
+    service_name: str | None
+    count: int
+
+
+@deflections.get("", response={200: list[DeflectionRow], **errors(401, 403)},
+                 operation_id="kb_deflections",
+                 summary="Problems solved by articles without a ticket, per service (staff)")
+def deflections_per_service(request, since: datetime | None = None):
+    from servista.core.exceptions import Forbidden
+    from servista.core.permissions import is_agent
+
+    if not is_agent(request.auth):
+        raise Forbidden("Deflection figures are for the support staff.")
+    return [{"service": row["service"], "service_name": row["service__name"],
+             "count": row["count"]} for row in services.deflections_by_service(since)]
+
+
+ROUTES = [("/kb-articles", router), ("/kb-search", readers), ("/kb-deflections", deflections)]

@@ -155,10 +155,16 @@ def _candidates(request):
                     request.auth)
 
 
-@candidates.get("", response={200: list[CandidateOut], **errors(401)},
+@candidates.get("", response={200: list[CandidateOut], **errors(401, 422)},
                 operation_id="list_problem_candidates",
                 summary="Problem candidates from repeated incidents (proposed first)")
 def list_candidates(request, status: str = "proposed"):
+    from servista.core.exceptions import ValidationFailed
+
+    from .choices import CandidateStatus
+
+    if status not in CandidateStatus.labels:
+        raise ValidationFailed.field("status", f"Use one of {', '.join(CandidateStatus.labels)}.")
     rows = _candidates(request).filter(status=status)[:200]
     return [candidate_out(c) for c in rows]
 
