@@ -67,9 +67,11 @@ WEIGHTS = ("A", "B", "C", "D")  # the first field weighs most
 # rarer ones go through the GIN index first (about where both cost the same).
 FENCE_FACTOR = 7
 # Lists of search results count exactly up to this many, then estimate; a
-# search the planner expects to match this many rows is not counted at all.
+# search the planner expects to match at least as many is not counted at all
+# (counting even a thousand of them can read much of the table: the planner
+# scans in order, expecting the matches spread evenly).
 EXACT_COUNT_LIMIT = 1000
-ESTIMATE_FROM = 10 * EXACT_COUNT_LIMIT
+ESTIMATE_FROM = EXACT_COUNT_LIMIT
 # A similarity search (any word) on PostgreSQL: its rarest words are kept
 # while together they are expected in at most this many rows (the common
 # ones tell little apart and would make every row a candidate to rank).
