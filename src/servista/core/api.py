@@ -8,11 +8,12 @@ practice needs no change here.
 import hashlib
 import json
 import logging
+import re
 from functools import wraps
 
 from django.conf import settings
 from django.db import DataError, IntegrityError, transaction
-from django.http import Http404, HttpRequest, JsonResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -21,7 +22,12 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from servista.core import lookup
 from servista.core.auth import user_for_token
-from servista.core.exceptions import DomainError, ValidationFailed
+from servista.core.exceptions import (
+    DomainError,
+    PreconditionRequired,
+    StaleVersion,
+    ValidationFailed,
+)
 from servista.core.models import IdempotencyKey
 from servista.core.permissions import restrict
 from servista.core.queries import planner_estimate
@@ -47,6 +53,15 @@ class SessionAuth(APIKeyCookie):
     """The browser session; unsafe methods need the CSRF token."""
 
     param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request):
+        # Without a signed-in session there is nothing for a forged request
+        # to ride on: no CSRF question, and ninja answers 401 (a client with
+        # a wrong or missing token learns that, not "CSRF check failed").
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_active:
+            return None
+        return super()._get_key(request)
 
     def authenticate(self, request, key):
         user = getattr(request, "user", None)
@@ -171,7 +186,11 @@ def validation_errors(raw_errors) -> dict[str, list[str]]:
 
 def install_error_handlers(api) -> None:
     def domain_error(request, exc: DomainError):
-        return api.create_response(request, exc.as_dict(), status=exc.status)
+        response = api.create_response(request, exc.as_dict(), status=exc.status)
+        if isinstance(exc, StaleVersion):
+            # The version to edit now, as GET would tag it.
+            response["ETag"] = f'"{exc.current_version}"'
+        return response
 
     def validation_error(request, exc: NinjaValidationError):
         errors = validation_errors(exc.errors)
@@ -319,17 +338,57 @@ def apply_filterset(filterset_class, request, queryset, params: dict):
 # --- optimistic concurrency ---------------------------------------------------------------
 
 
-def expected_version(request, body_version: int | None = None) -> int | None:
-    """The version the caller edited: If-Match (ETag) or ``version`` in the body."""
-    header = request.headers.get("If-Match", "").strip()
-    if header and header != "*":
-        tag = header.split(",")[0].strip()
-        if tag.startswith("W/"):
-            tag = tag[2:]
-        tag = tag.strip('"')
-        if not tag.isdigit():
-            raise ValidationFailed.field("If-Match", "If-Match must be an ETag such as \"3\".")
-        return int(tag)
+# One entity-tag of an If-Match list: "3", W/"3", or the bare number 3.
+_ENTITY_TAG = re.compile(r'\s*(?:(W/)?"([\x21\x23-\x7e\x80-\xff]*)"|(\d+))\s*')
+# Versions are numbers of at most this many digits (a bigint); a longer
+# tag cannot name one.
+MAX_VERSION_DIGITS = 18
+
+
+def if_match_versions(header: str) -> tuple[int, ...] | None:
+    """The versions an If-Match header accepts: None for ``*`` (any), else
+    the numbers its strong tags name; a well-formed tag that names no
+    version ("stale-0", a weak tag, a 5,000-digit number) adds none, so
+    that it answers 412 with the current ETag. A header that is not a list
+    of entity-tags answers 422 naming it."""
+    if header.strip() == "*":
+        return None
+    versions = []
+    position = 0
+    while True:
+        match = _ENTITY_TAG.match(header, position)
+        if match is None:
+            raise ValidationFailed.field(
+                "If-Match", 'If-Match must be an ETag such as "3" (or a comma-separated list '
+                            'of them, or *).')
+        weak, opaque, bare = match.groups()
+        tag = opaque if opaque is not None else bare
+        if not weak and tag.isascii() and tag.isdigit() and len(tag) <= MAX_VERSION_DIGITS:
+            versions.append(int(tag))
+        position = match.end()
+        if position == len(header):
+            return tuple(versions)
+        if header[position] != ",":
+            raise ValidationFailed.field("If-Match", "If-Match must be a comma-separated "
+                                                     "list of ETags.")
+        position += 1
+
+
+def expected_version(request, body_version: int | None = None):
+    """The version the caller edited: If-Match (one or more ETags) or
+    ``version`` in the body; None when the caller names none. With
+    ``SERVISTA["REQUIRE_IF_MATCH"]`` an update without either answers 428."""
+    header = request.headers.get("If-Match")
+    if header is not None and header.strip():
+        versions = if_match_versions(header)
+        if versions is not None:
+            return versions[0] if len(versions) == 1 else versions
+        return body_version
+    if body_version is None and settings.SERVISTA.get("REQUIRE_IF_MATCH"):
+        raise PreconditionRequired(
+            "This server requires If-Match on updates: send the ETag of the version you "
+            "edited (from GET), e.g. If-Match: \"3\".",
+            {"If-Match": ["required"]})
     return body_version
 
 
@@ -377,7 +436,7 @@ def idempotent(view):
                         {"detail": "This Idempotency-Key was used for a different request.",
                          "errors": {"Idempotency-Key": ["already used for another request"]}},
                         status=422)
-                replay = JsonResponse(previous.response, status=previous.status_code, safe=False)
+                replay = replay_of(previous)
                 for name, value in previous.headers.items():
                     replay[name] = value
                 replay["Idempotent-Replayed"] = "true"
@@ -389,9 +448,21 @@ def idempotent(view):
                 transaction.set_rollback(True)
                 return response
             entry.status_code = response.status_code
-            entry.response = json.loads(response.content or b"null")
-            entry.headers = {h: response[h] for h in ("ETag", "Location") if h in response}
-            entry.save(update_fields=["status_code", "response", "headers"])
+            # The very bytes of the answer: a replay is identical to it.
+            entry.body = response.content.decode()
+            entry.headers = {h: response[h] for h in ("Content-Type", "ETag", "Location")
+                             if h in response}
+            entry.save(update_fields=["status_code", "body", "headers"])
             return response
 
     return wrapper
+
+
+def replay_of(previous: IdempotencyKey) -> HttpResponse:
+    """The stored first answer to an Idempotency-Key."""
+    if previous.body is not None:
+        return HttpResponse(previous.body.encode(), status=previous.status_code,
+                            content_type=previous.headers.get("Content-Type",
+                                                              "application/json"))
+    # Kept before answers were stored as they were sent: the same JSON.
+    return JsonResponse(previous.response, status=previous.status_code, safe=False)

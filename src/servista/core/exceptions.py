@@ -63,6 +63,13 @@ class StaleVersion(DomainError):
         self.current_version = current_version
 
 
+class PreconditionRequired(DomainError):
+    """The server requires If-Match on updates and the request had none
+    (HTTP 428)."""
+
+    status = 428
+
+
 class Forbidden(DomainError):
     """The actor may see the record but not do this (HTTP 403)."""
 

@@ -5,6 +5,7 @@ records use ``core.records.api.RecordAPI``, which adds the journal, links,
 actions and bulk.
 """
 
+from django.db import transaction
 from django.http import HttpResponse
 from ninja import Query, Router
 from ninja.decorators import decorate_view
@@ -25,8 +26,10 @@ from servista.core.permissions import policy_for
 from servista.core.schemas import JournalEntryOut, Page
 from servista.core.serializers import Dumper, json_response
 
+# Every answer an update may give besides success: 400 for a body that is
+# not JSON, 412 for a stale If-Match, 428 when the server requires one.
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
-          412: ErrorOut, 422: ErrorOut}
+          412: ErrorOut, 422: ErrorOut, 428: ErrorOut}
 
 
 def errors(*codes):
@@ -140,7 +143,7 @@ class ModelAPI:
         if self.create_schema is not None:
             CreateIn = self.create_schema
 
-            @router.post("", response={201: Out, **errors(401, 403, 404, 409, 422)},
+            @router.post("", response={201: Out, **errors(400, 401, 403, 404, 409, 422)},
                          operation_id=f"create_{name}", summary=f"Create a {verbose}")
             @decorate_view(idempotent)
             def create_one(request, payload: CreateIn):
@@ -159,8 +162,11 @@ class ModelAPI:
                 obj = resource.get_object(request, ident)
                 data = payload.model_dump(exclude_unset=True)
                 version = expected_version(request, data.pop("version", None))
-                obj = resource.update(request, obj, data, version)
-                return resource.respond(resource.reload(request, obj))
+                # Read back under the update's row lock: the answer shows the
+                # version this request wrote, not a later one.
+                with transaction.atomic():
+                    obj = resource.update(request, obj, data, version)
+                    return resource.respond(resource.reload(request, obj))
 
         self.add_history_route(router)
 

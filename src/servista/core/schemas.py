@@ -55,6 +55,13 @@ class InputSchema(Schema):
     def _run_root_validator(cls, data, handler, info):
         # Replaces ninja's root validator (same name), which validates twice
         # when extra fields are forbidden; a request's input is a dict.
+        if data is None or isinstance(data, list | str | int | float | bool):
+            # A JSON body that is not an object ([], "x", true, null, 0.0)
+            # is not an empty one.
+            raise ValidationError.from_exception_data(cls.__name__, [{
+                "type": PydanticCustomError("model_type", "The request body must be a JSON "
+                                                          "object ({...})."),
+                "loc": (), "input": data}])
         if not isinstance(data, dict):
             return handler(DjangoGetter(data, cls, info.context))
         fixed = [name for name in data if name in cls.read_only_fields]

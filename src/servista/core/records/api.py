@@ -14,6 +14,7 @@ links, one route per declared action, and bulk.
     ROUTES = [("/chores", ChoreAPI().router())]   # found by servista.api
 """
 
+from django.db import transaction
 from ninja import Router, Status
 from ninja.decorators import decorate_view
 from pydantic import create_model
@@ -111,8 +112,9 @@ class RecordAPI(ModelAPI):
             data = payload.model_dump(exclude_unset=True)
             version = expected_version(request, data.pop("version", None))
             data = resource.resolve(data, extra=action.refs)
-            obj = action.run(obj, request.auth, data, version)
-            return resource.respond(resource.reload(request, obj))
+            with transaction.atomic():  # the answer shows the version this request wrote
+                obj = action.run(obj, request.auth, data, version)
+                return resource.respond(resource.reload(request, obj))
 
         endpoint.__name__ = f"{op}_endpoint"
 
