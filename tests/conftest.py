@@ -34,3 +34,17 @@ def _fresh_token_cache():
     token_cache.clear()
     yield
     token_cache.clear()
+
+
+@pytest.fixture
+def short_lived_connections():
+    """Connections opened during the test (by a worker's threads) close at
+    the end of each task, so none outlives the test database."""
+    from django.db import connections
+
+    saved = {alias: connections.settings[alias]["CONN_MAX_AGE"] for alias in connections}
+    for alias in connections:
+        connections.settings[alias]["CONN_MAX_AGE"] = 0
+    yield
+    for alias, value in saved.items():
+        connections.settings[alias]["CONN_MAX_AGE"] = value

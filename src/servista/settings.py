@@ -165,8 +165,21 @@ else:
     # repeats (look-ups, inserts of the hot paths): PostgreSQL then skips
     # parsing and planning them.
     DATABASES["default"].setdefault("OPTIONS", {})
+    # A database that does not answer fails a connection attempt in
+    # seconds, not in minutes.
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "connect_timeout", env_int("SERVISTA_DB_CONNECT_TIMEOUT", 5, minimum=1))
     DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
     DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 5)
+# Every connection (the "numbering" one too) is checked before its first use
+# in each request or job, at almost no cost (core/backends): after the
+# database dropped its connections, the next request runs on a new one.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["ENGINE"] = {
+    "django.db.backends.postgresql": "servista.core.backends.postgresql",
+    "django.db.backends.sqlite3": "servista.core.backends.sqlite3",
+}.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
+if DATABASES["default"]["ENGINE"] == "servista.core.backends.postgresql":
     # Record numbers are taken on a connection of their own, in a short
     # transaction, so that the counter row is never locked for the length of
     # the transaction that creates the record (see core/numbering.py).
@@ -177,9 +190,6 @@ else:
         "OPTIONS": {**DATABASES["default"]["OPTIONS"], "options": "-c synchronous_commit=off"},
         "TEST": {"MIRROR": "default"},
     }
-    # No health check query before every request's first statement: a
-    # connection broken by a database restart fails one request and is then
-    # replaced (Django closes unusable connections at the end of a request).
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -261,6 +271,9 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = HOME / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("SERVISTA_EMAIL_FROM", "servista@localhost")
+# Connecting to the mail server and each exchange with it give up after this
+# many seconds: a silent server cannot hold the background worker.
+EMAIL_TIMEOUT = env_int("SERVISTA_EMAIL_TIMEOUT", 10, minimum=1)
 
 # --- background work ------------------------------------------------------
 
@@ -284,6 +297,25 @@ SERVISTA = {
     # Take record numbers on the "numbering" connection when there is one.
     "SEPARATE_NUMBERING": True,
     "MAX_PAGE_SIZE": 500,
+    # Updates through the API must name the version they edited (If-Match,
+    # or "version" in the body): 428 without it.
+    "REQUIRE_IF_MATCH": env_bool("SERVISTA_REQUIRE_IF_MATCH"),
+    # Background work (core/tasks.py): how long a runner holds a claimed
+    # job before another may take it over; how often the outbox relay looks
+    # for due jobs, and its longest pause while the broker is away; after
+    # how long a job sent to the broker but never received is sent again.
+    "TASK_LEASE_SECONDS": env_int("SERVISTA_TASK_LEASE_SECONDS", 300, minimum=1),
+    "OUTBOX_POLL_SECONDS": 1.0,
+    "OUTBOX_MAX_BACKOFF_SECONDS": 60,
+    "OUTBOX_RESEND_SECONDS": env_int("SERVISTA_OUTBOX_RESEND_SECONDS", 900, minimum=1),
+    # Connecting to the broker and each read or write on it give up after this.
+    "BROKER_TIMEOUT_SECONDS": env_int("SERVISTA_BROKER_TIMEOUT_SECONDS", 5, minimum=1),
+    # Workers write a heartbeat this often; /healthz fails when the newest
+    # is older than HEALTH_HEARTBEAT_SECONDS, or when a due job has waited
+    # longer than HEALTH_OUTBOX_LAG_SECONDS.
+    "HEARTBEAT_SECONDS": 10,
+    "HEALTH_HEARTBEAT_SECONDS": env_int("SERVISTA_HEALTH_HEARTBEAT_SECONDS", 60, minimum=1),
+    "HEALTH_OUTBOX_LAG_SECONDS": env_int("SERVISTA_HEALTH_OUTBOX_LAG_SECONDS", 300, minimum=1),
 }
 
 # --- logging --------------------------------------------------------------

@@ -23,10 +23,12 @@ from ninja.security import APIKeyCookie, HttpBearer
 from servista.core import lookup
 from servista.core.auth import user_for_token
 from servista.core.exceptions import (
+    RETRY_AFTER_SECONDS,
     DomainError,
     PreconditionRequired,
     StaleVersion,
     ValidationFailed,
+    infrastructure_failures,
 )
 from servista.core.models import IdempotencyKey
 from servista.core.permissions import restrict
@@ -220,12 +222,40 @@ def install_error_handlers(api) -> None:
             "detail": "A value is not accepted (out of range or not allowed characters).",
             "errors": {}}, status=422)
 
+    def infrastructure_error(request, exc):
+        log.warning("%s %s: infrastructure failure", request.method, request.path,
+                    exc_info=exc)
+        return unavailable_response(exc)
+
+    for failure in infrastructure_failures():
+        api.add_exception_handler(failure, infrastructure_error)
     api.add_exception_handler(DomainError, domain_error)
     api.add_exception_handler(DataError, data_error)
     api.add_exception_handler(NinjaValidationError, validation_error)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(HttpError, http_error)
     api.add_exception_handler(AuthenticationError, auth_error)
+
+
+def unavailable_response(exc=None) -> HttpResponse:
+    """503 for a failure of the database, the broker or a peer: JSON, with
+    when to try again; nothing was half-done (every change is one
+    transaction)."""
+    response = JsonResponse({
+        "detail": f"The service is unavailable for a moment ({describe_failure(exc)}); "
+                  f"try again in {RETRY_AFTER_SECONDS} seconds.", "errors": {}}, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def describe_failure(exc) -> str:
+    from django.db import Error as DatabaseError
+
+    if isinstance(exc, DatabaseError):
+        return "the database did not answer"
+    if isinstance(exc, TimeoutError):
+        return "a call timed out"
+    return "a service it depends on did not answer"
 
 
 def json_not_found(request, *args, **kwargs):

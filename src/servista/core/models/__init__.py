@@ -5,7 +5,7 @@ from .links import Link
 from .numbering import Counter
 from .priority import PriorityMatrix
 from .records import WorkRecord
-from .tasks import Task
+from .tasks import Task, WorkerHeartbeat
 
 __all__ = [
     "Counter",
@@ -16,4 +16,5 @@ __all__ = [
     "Task",
     "ValidatedModel",
     "WorkRecord",
+    "WorkerHeartbeat",
 ]
