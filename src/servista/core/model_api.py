@@ -21,6 +21,7 @@ from servista.core.api import (
     paginate,
     refuse_unknown_params,
 )
+from servista.core.context import viewing_as
 from servista.core.filtersets import query_schema
 from servista.core.permissions import policy_for
 from servista.core.schemas import JournalEntryOut, Page
@@ -83,15 +84,18 @@ class ModelAPI:
         """The object as the list/detail endpoints return it (related rows joined)."""
         return self.get_queryset(request).get(pk=obj.pk)
 
-    def respond_page(self, page: dict) -> HttpResponse:
+    def respond_page(self, page: dict, viewer=None) -> HttpResponse:
         dump = Dumper(self.out_schema)
-        return json_response({**page, "items": [dump(obj) for obj in page["items"]]})
+        with viewing_as(viewer):
+            return json_response({**page, "items": [dump(obj) for obj in page["items"]]})
 
-    def respond(self, obj, status: int = 200, **headers) -> HttpResponse:
-        """The object as ``out_schema`` describes it, with its ETag."""
+    def respond(self, obj, status: int = 200, *, viewer=None, **headers) -> HttpResponse:
+        """The object as ``out_schema`` describes it to ``viewer`` (what
+        they may see of related records), with its ETag."""
         if hasattr(obj, "etag"):
             headers["ETag"] = obj.etag
-        return json_response(Dumper(self.out_schema)(obj), status, headers)
+        with viewing_as(viewer):
+            return json_response(Dumper(self.out_schema)(obj), status, headers)
 
     # --- routes --------------------------------------------------------------
 
@@ -125,7 +129,8 @@ class ModelAPI:
                 qs = apply_filterset(resource.filterset, request, qs, params)
                 # Searched lists count exactly only up to the search's own limit.
                 exact = search.EXACT_COUNT_LIMIT if params.get("q") else None
-                return resource.respond_page(paginate(qs, limit, offset, exact_up_to=exact))
+                return resource.respond_page(paginate(qs, limit, offset, exact_up_to=exact),
+                                              request.auth)
         else:
             @router.get("", response={200: Page[Out], **errors(401, 422)},
                         operation_id=f"list_{name}", summary=f"List {plural}")
@@ -133,12 +138,12 @@ class ModelAPI:
                 refuse_unknown_params(request, known_params)
                 qs = policy_for(resource.model).scope(request.auth,
                                                       resource.get_queryset(request))
-                return resource.respond_page(paginate(qs, limit, offset))
+                return resource.respond_page(paginate(qs, limit, offset), request.auth)
 
         @router.get("/{ident}", response={200: Out, **errors(401, 404)},
                     operation_id=f"get_{name}", summary=f"Get a {verbose}")
         def get_one(request, ident: str):
-            return resource.respond(resource.get_object(request, ident))
+            return resource.respond(resource.get_object(request, ident), viewer=request.auth)
 
         if self.create_schema is not None:
             CreateIn = self.create_schema
@@ -150,7 +155,7 @@ class ModelAPI:
                 obj = resource.create(request, payload.model_dump(exclude_unset=True))
                 if resource.reload_after_create:
                     obj = resource.reload(request, obj)
-                return resource.respond(obj, 201,
+                return resource.respond(obj, 201, viewer=request.auth,
                                         Location=f"{request.path.rstrip('/')}/{obj.pk}")
 
         if self.update_schema is not None:
@@ -166,7 +171,7 @@ class ModelAPI:
                 # version this request wrote, not a later one.
                 with transaction.atomic():
                     obj = resource.update(request, obj, data, version)
-                    return resource.respond(resource.reload(request, obj))
+                    return resource.respond(resource.reload(request, obj), viewer=request.auth)
 
         self.add_history_route(router)
 

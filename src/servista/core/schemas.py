@@ -140,12 +140,22 @@ class UserRef(Schema):
 
 
 class RecordRef(Schema):
+    """Another record: its number, and its title only for someone who may
+    see that record (a requester learns that a related record of another
+    organization exists, nothing more)."""
+
     id: int
     number: str
     display: str
 
     @staticmethod
     def resolve_display(obj) -> str:
+        from servista.core.context import viewer
+        from servista.core.permissions import policy_for
+
+        user = viewer()
+        if user is not None and not policy_for(type(obj)).can_see(user, obj):
+            return obj.number
         return f"{obj.number} {obj.short_description}"
 
 
