@@ -212,11 +212,15 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (django-axes): five failures lock the username+address pair
-# for a quarter of an hour.
+# Login throttling (django-axes, accounts/login_throttling.py): five failures
+# lock the username+address pair for a quarter of an hour, and twenty
+# failures from one address lock that address, whatever the usernames.
 AXES_FAILURE_LIMIT = env_int("SERVISTA_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+SERVISTA_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("SERVISTA_LOGIN_ADDRESS_FAILURE_LIMIT", 20,
+                                               minimum=1)
 AXES_COOLOFF_TIME = 0.25
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "servista.accounts.login_throttling.LoginThrottle"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
