@@ -30,10 +30,13 @@ def _fresh_reference_caches():
 @pytest.fixture(autouse=True)
 def _fresh_token_cache():
     from servista.accounts.services import token_cache
+    from servista.core.throttling import throttle
 
     token_cache.clear()
+    throttle.clear()
     yield
     token_cache.clear()
+    throttle.clear()
 
 
 @pytest.fixture

@@ -324,6 +324,9 @@ SERVISTA = {
     # Updates through the API must name the version they edited (If-Match,
     # or "version" in the body): 428 without it.
     "REQUIRE_IF_MATCH": env_bool("SERVISTA_REQUIRE_IF_MATCH"),
+    # API requests a minute per token (or signed-in person); past it 429
+    # with Retry-After. 0 turns throttling off.
+    "API_RATE_LIMIT": env_int("SERVISTA_API_RATE_LIMIT", 1200, minimum=0),
     # Background work (core/tasks.py): how long a runner holds a claimed
     # job before another may take it over; how often the outbox relay looks
     # for due jobs, and its longest pause while the broker is away; after

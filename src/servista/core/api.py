@@ -27,6 +27,7 @@ from servista.core.exceptions import (
     DomainError,
     PreconditionRequired,
     StaleVersion,
+    Throttled,
     ValidationFailed,
     infrastructure_failures,
 )
@@ -34,6 +35,7 @@ from servista.core.models import IdempotencyKey
 from servista.core.permissions import restrict
 from servista.core.queries import planner_estimate
 from servista.core.serializers import to_json
+from servista.core.throttling import credential_of_token, credential_of_user, throttle
 
 log = logging.getLogger("servista.api")
 
@@ -42,11 +44,13 @@ log = logging.getLogger("servista.api")
 
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer sv_...``"""
+    """``Authorization: Bearer sv_...``; each token's requests are throttled
+    (``core.throttling``)."""
 
     def authenticate(self, request, token):
         user = user_for_token(token)
         if user is not None:
+            throttle.check(credential_of_token(token))
             request.user = user
         return user
 
@@ -68,6 +72,7 @@ class SessionAuth(APIKeyCookie):
     def authenticate(self, request, key):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_active:
+            throttle.check(credential_of_user(user))
             return user
         return None
 
@@ -192,6 +197,8 @@ def install_error_handlers(api) -> None:
         if isinstance(exc, StaleVersion):
             # The version to edit now, as GET would tag it.
             response["ETag"] = f'"{exc.current_version}"'
+        if isinstance(exc, Throttled):
+            response["Retry-After"] = str(exc.retry_after)
         return response
 
     def validation_error(request, exc: NinjaValidationError):

@@ -71,6 +71,16 @@ class PreconditionRequired(DomainError):
     status = 428
 
 
+class Throttled(DomainError):
+    """Too many requests for now (HTTP 429); ``retry_after`` seconds."""
+
+    status = 429
+
+    def __init__(self, detail: str, retry_after: int):
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
 class Forbidden(DomainError):
     """The actor may see the record but not do this (HTTP 403)."""
 

@@ -419,4 +419,7 @@ def celery_app():
 
 @task("core.purge_finished_tasks", every=3600)
 def purge_finished_tasks():
+    from servista.core import throttling
+
+    throttling.purge()
     return purge_finished()

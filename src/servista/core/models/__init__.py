@@ -6,6 +6,7 @@ from .numbering import Counter
 from .priority import PriorityMatrix
 from .records import WorkRecord
 from .tasks import Task, WorkerHeartbeat
+from .throttling import RequestQuota
 
 __all__ = [
     "Counter",
@@ -13,6 +14,7 @@ __all__ = [
     "JournalEntry",
     "Link",
     "PriorityMatrix",
+    "RequestQuota",
     "Task",
     "ValidatedModel",
     "WorkRecord",
