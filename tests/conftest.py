@@ -51,3 +51,13 @@ def short_lived_connections():
     yield
     for alias, value in saved.items():
         connections.settings[alias]["CONN_MAX_AGE"] = value
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_the_cache_listener(django_db_setup, django_db_blocker):
+    """The listening connection of core.invalidation (PostgreSQL) is closed
+    before the test database is dropped."""
+    yield
+    from servista.core.invalidation import receiver
+
+    receiver.close()
