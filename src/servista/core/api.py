@@ -296,6 +296,67 @@ def json_method_not_allowed(view):
     return wrapper
 
 
+# --- the OpenAPI document ----------------------------------------------------
+
+
+# No database text column takes NUL (0x00): every text a request carries is
+# refused with it (InputSchema, the look-ups), and the document says so.
+NO_NUL = "^[^\u0000]*$"
+
+
+def _refuse_nul_in(schema: dict, components: dict, seen: set) -> None:
+    if not isinstance(schema, dict):
+        return
+    ref = schema.get("$ref")
+    if ref:
+        name = ref.rsplit("/", 1)[-1]
+        if name not in seen:
+            seen.add(name)
+            _refuse_nul_in(components.get(name, {}), components, seen)
+        return
+    if schema.get("type") == "string" and "enum" not in schema and "const" not in schema \
+            and "pattern" not in schema and "format" not in schema:
+        schema["pattern"] = NO_NUL
+    for key in ("anyOf", "oneOf", "allOf"):
+        for member in schema.get(key, ()):
+            _refuse_nul_in(member, components, seen)
+    for member in schema.get("properties", {}).values():
+        _refuse_nul_in(member, components, seen)
+    if isinstance(schema.get("items"), dict):
+        _refuse_nul_in(schema["items"], components, seen)
+    if isinstance(schema.get("additionalProperties"), dict):
+        _refuse_nul_in(schema["additionalProperties"], components, seen)
+
+
+def state_input_limits(spec: dict) -> dict:
+    """The limits the server enforces on what a request carries, written
+    into the OpenAPI document: every text of a parameter or a body refuses
+    NUL (the bounds of pages, the choices of list filters and the patterns
+    of yes/no and ordering filters are stated by their own declarations)."""
+    components = spec.get("components", {}).get("schemas", {})
+    seen: set = set()
+    retry_after = {"Retry-After": {"description": "Seconds to wait before trying again",
+                                   "schema": {"type": "integer", "minimum": 1}}}
+    error_body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    for operations in spec.get("paths", {}).values():
+        for operation in operations.values():
+            # Any operation may be throttled or meet an infrastructure failure.
+            responses = operation.setdefault("responses", {})
+            if "ErrorOut" in components:
+                responses.setdefault(429, {
+                    "description": "Too many requests for this token: wait Retry-After seconds",
+                    "content": error_body, "headers": retry_after})
+                responses.setdefault(503, {
+                    "description": "The database or the broker did not answer: nothing was "
+                                   "done; try again after Retry-After seconds",
+                    "content": error_body, "headers": retry_after})
+            for parameter in operation.get("parameters", ()):
+                _refuse_nul_in(parameter.get("schema", {}), components, seen)
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                _refuse_nul_in(content.get("schema", {}), components, seen)
+    return spec
+
+
 # --- look-ups -------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ records use ``core.records.api.RecordAPI``, which adds the journal, links,
 actions and bulk.
 """
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponse
 from ninja import Query, Router
@@ -13,6 +14,7 @@ from ninja.decorators import decorate_view
 from servista.core import lookup, search
 from servista.core import services as records
 from servista.core.api import (
+    MAX_OFFSET,
     ErrorOut,
     apply_filterset,
     expected_version,
@@ -31,6 +33,12 @@ from servista.core.serializers import Dumper, json_response
 # not JSON, 412 for a stale If-Match, 428 when the server requires one.
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
           412: ErrorOut, 422: ErrorOut, 428: ErrorOut}
+
+
+# The bounds of a page, as the OpenAPI document states them.
+LIMIT = Query(None, ge=1, le=settings.SERVISTA["MAX_PAGE_SIZE"],
+              description="Items per page (default PAGE_SIZE)")
+OFFSET = Query(0, ge=0, le=MAX_OFFSET)
 
 
 def errors(*codes):
@@ -120,8 +128,8 @@ class ModelAPI:
         if Filters is not None:
             @router.get("", response={200: Page[Out], **errors(401, 422)},
                         operation_id=f"list_{name}", summary=f"List {plural}")
-            def list_objects(request, filters: Query[Filters], limit: int | None = None,
-                             offset: int = 0):
+            def list_objects(request, filters: Query[Filters], limit: int | None = LIMIT,
+                             offset: int = OFFSET):
                 refuse_unknown_params(request, known_params)
                 qs = policy_for(resource.model).scope(request.auth,
                                                       resource.get_queryset(request))
@@ -134,7 +142,7 @@ class ModelAPI:
         else:
             @router.get("", response={200: Page[Out], **errors(401, 422)},
                         operation_id=f"list_{name}", summary=f"List {plural}")
-            def list_objects(request, limit: int | None = None, offset: int = 0):
+            def list_objects(request, limit: int | None = LIMIT, offset: int = OFFSET):
                 refuse_unknown_params(request, known_params)
                 qs = policy_for(resource.model).scope(request.auth,
                                                       resource.get_queryset(request))

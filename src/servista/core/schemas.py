@@ -1,7 +1,7 @@
 """Schemas shared by every API resource."""
 
 from datetime import datetime
-from typing import ClassVar, Generic, Literal, TypeVar
+from typing import Annotated, ClassVar, Generic, Literal, TypeVar
 
 from ninja import Field, Schema
 from ninja.schema import DjangoGetter
@@ -10,6 +10,7 @@ from pydantic import (
     ConfigDict,
     StrictInt,
     StrictStr,
+    StringConstraints,
     ValidationError,
     field_validator,
     model_validator,
@@ -107,6 +108,9 @@ WholeNumber = BeforeValidator(_whole_number)
 # A related object named by id or by name (username for people, number for
 # records). Strict: JSON true is not the id 1, 1.5 is neither an id nor a name.
 RefIn = StrictInt | StrictStr
+# One of a list of references: an empty name is not one (a single reference
+# may be empty, to clear it).
+RefItem = StrictInt | Annotated[StrictStr, StringConstraints(min_length=1)]
 
 
 def members(obj, name: str) -> list:
