@@ -75,14 +75,18 @@ class Receiver:
         self.alias = alias
         self.lock = threading.Lock()
         self.pid = None
+        self.vendor = None
         self.listener = None      # PostgreSQL: the LISTENing connection
         self.seen = None          # SQLite: the stamp file's identity at the last poll
+        self._stamp_path = None
 
     # --- SQLite ------------------------------------------------------------------
 
     @property
-    def stamp_path(self) -> Path:
-        return Path(settings.HOME) / "caches.stamp"
+    def stamp_path(self) -> str:
+        if self._stamp_path is None:
+            self._stamp_path = str(Path(settings.HOME) / "caches.stamp")
+        return self._stamp_path
 
     def _stamp_identity(self):
         try:
@@ -92,7 +96,7 @@ class Receiver:
         return (info.st_ino, info.st_mtime_ns, info.st_size)
 
     def stamp(self) -> None:
-        path = self.stamp_path
+        path = Path(self.stamp_path)
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}")
         temporary.write_bytes(os.urandom(8))
@@ -155,8 +159,9 @@ class Receiver:
             if self.pid != os.getpid():
                 # A new process (forked): what it inherited is its parent's.
                 self.pid, self.listener, self.seen = os.getpid(), None, None
+                self.vendor = connections[self.alias].vendor
                 clear()
-            if connections[self.alias].vendor == "postgresql":
+            if self.vendor == "postgresql":
                 return self._poll_postgresql()
             identity = self._stamp_identity()
             if identity != self.seen:
