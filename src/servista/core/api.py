@@ -124,12 +124,15 @@ def _is_tag(part) -> bool:
 
 
 def _split_loc(loc) -> tuple[list, str | None]:
-    """(the path of the field as the client wrote it, a union member's tag)."""
+    """(the path of the field as the client wrote it, a union member's tag).
+    A query parameter is named alone: ``?state=x&state=y`` has no items."""
     parts = list(loc)
     if parts and parts[0] in _SOURCES:
-        parts.pop(0)
+        source = parts.pop(0)
         if parts and parts[0] in _PARAMS:
             parts.pop(0)
+        if source == "query":
+            parts = [p for p in parts if not isinstance(p, int)]
     tags = [p for p in parts if _is_tag(p)]
     return [p for p in parts if not _is_tag(p)], (tags[-1] if tags else None)
 
@@ -169,6 +172,10 @@ def validation_errors(raw_errors) -> dict[str, list[str]]:
     for _, parts, _tag in split:
         if len(parts) > 1 and parts[-1] in _TYPE_TAGS:
             endings.setdefault(tuple(parts[:-1]), set()).add(parts[-1])
+    for _, parts, tag in split:
+        # A member with a tag of its own ("constrained-str") at the same place.
+        if tag is not None and tuple(parts) in endings:
+            endings[tuple(parts)].add(tag)
     errors: dict[str, list[str]] = {}
     unions: dict[str, list[tuple[dict, str]]] = {}
     for err, parts, tag in split:
