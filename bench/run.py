@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -51,12 +52,21 @@ def django_query(env, code: str) -> str:
 
 
 def wait_healthy(url: str, timeout: float = 60) -> None:
+    """Until the server answers with its database connections up (no
+    background worker runs during a benchmark with a broker, so /healthz
+    reports that one missing: 503 with the databases "ok" is ready here)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(url + "/healthz", timeout=2) as answer:  # noqa: S310
                 if answer.status == 200:
                     return
+        except urllib.error.HTTPError as answer:
+            body = json.loads(answer.read() or b"{}")
+            databases = body.get("checks", {}).get("databases", {})
+            if databases and set(databases.values()) == {"ok"}:
+                return
+            time.sleep(0.5)
         except OSError:
             time.sleep(0.5)
     raise SystemExit(f"server at {url} did not become healthy")
@@ -126,7 +136,10 @@ def main() -> None:
     env = {**os.environ, "DATABASE_URL": args.database_url, "SERVISTA_HOME": home,
            "SECRET_KEY": os.environ.get("SECRET_KEY", "servista-bench-only"),
            "SERVISTA_SECURE_COOKIES": "0", "SERVISTA_LOG_LEVEL": "WARNING",
-           "SERVISTA_BROKER_URL": args.broker_url}
+           "SERVISTA_BROKER_URL": args.broker_url,
+           # One token makes every request: throttling counts them all (its
+           # cost is measured) but never refuses one.
+           "SERVISTA_API_RATE_LIMIT": "100000000"}
     if args.database_url.startswith("postgres"):
         name = args.database_url.rsplit("/", 1)[1]
         if args.fresh:

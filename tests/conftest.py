@@ -30,7 +30,34 @@ def _fresh_reference_caches():
 @pytest.fixture(autouse=True)
 def _fresh_token_cache():
     from servista.accounts.services import token_cache
+    from servista.core.throttling import throttle
 
     token_cache.clear()
+    throttle.clear()
     yield
     token_cache.clear()
+    throttle.clear()
+
+
+@pytest.fixture
+def short_lived_connections():
+    """Connections opened during the test (by a worker's threads) close at
+    the end of each task, so none outlives the test database."""
+    from django.db import connections
+
+    saved = {alias: connections.settings[alias]["CONN_MAX_AGE"] for alias in connections}
+    for alias in connections:
+        connections.settings[alias]["CONN_MAX_AGE"] = 0
+    yield
+    for alias, value in saved.items():
+        connections.settings[alias]["CONN_MAX_AGE"] = value
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_the_cache_listener(django_db_setup, django_db_blocker):
+    """The listening connection of core.invalidation (PostgreSQL) is closed
+    before the test database is dropped."""
+    yield
+    from servista.core.invalidation import receiver
+
+    receiver.close()

@@ -17,6 +17,9 @@ BROKER_URL = CELERY_BROKER_URL = ""
 # Tests run each in one transaction on "default": numbers are taken there too,
 # except in the test of the separate numbering connection, which turns it on.
 SERVISTA = {**SERVISTA, "SEPARATE_NUMBERING": False}  # noqa: F405
+# The tests make many requests with one token in a minute; the throttling
+# test sets a small limit of its own.
+SERVISTA["API_RATE_LIMIT"] = 1_000_000
 
 # A practice that exists only in the tests, built from the kit (tests/practice).
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.practice"]  # noqa: F405

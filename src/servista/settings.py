@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_htmx",
     "axes",
+    "csp",
     "ninja",
     "servista.accounts",
     "servista.core",
@@ -112,6 +113,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "servista.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -167,8 +169,21 @@ else:
     # repeats (look-ups, inserts of the hot paths): PostgreSQL then skips
     # parsing and planning them.
     DATABASES["default"].setdefault("OPTIONS", {})
+    # A database that does not answer fails a connection attempt in
+    # seconds, not in minutes.
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "connect_timeout", env_int("SERVISTA_DB_CONNECT_TIMEOUT", 5, minimum=1))
     DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
     DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 5)
+# Every connection (the "numbering" one too) is checked before its first use
+# in each request or job, at almost no cost (core/backends): after the
+# database dropped its connections, the next request runs on a new one.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["ENGINE"] = {
+    "django.db.backends.postgresql": "servista.core.backends.postgresql",
+    "django.db.backends.sqlite3": "servista.core.backends.sqlite3",
+}.get(DATABASES["default"]["ENGINE"], DATABASES["default"]["ENGINE"])
+if DATABASES["default"]["ENGINE"] == "servista.core.backends.postgresql":
     # Record numbers are taken on a connection of their own, in a short
     # transaction, so that the counter row is never locked for the length of
     # the transaction that creates the record (see core/numbering.py).
@@ -179,9 +194,6 @@ else:
         "OPTIONS": {**DATABASES["default"]["OPTIONS"], "options": "-c synchronous_commit=off"},
         "TEST": {"MIRROR": "default"},
     }
-    # No health check query before every request's first statement: a
-    # connection broken by a database restart fails one request and is then
-    # replaced (Django closes unusable connections at the end of a request).
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -202,11 +214,15 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (django-axes): five failures lock the username+address pair
-# for a quarter of an hour.
+# Login throttling (django-axes, accounts/login_throttling.py): five failures
+# lock the username+address pair for a quarter of an hour, and twenty
+# failures from one address lock that address, whatever the usernames.
 AXES_FAILURE_LIMIT = env_int("SERVISTA_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+SERVISTA_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("SERVISTA_LOGIN_ADDRESS_FAILURE_LIMIT", 20,
+                                               minimum=1)
 AXES_COOLOFF_TIME = 0.25
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "servista.accounts.login_throttling.LoginThrottle"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -223,6 +239,24 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = env_int("SERVISTA_HSTS_SECONDS", 0, minimum=0)
+# Content-Security-Policy on every answer, pages and API alike (django-csp):
+# scripts, styles, fonts and images only from Servista's own static files
+# (all vendored), no inline script or style, no framing, forms posting only
+# to Servista. Bootstrap draws a few icons as data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # --- i18n / time ----------------------------------------------------------
 
@@ -263,6 +297,9 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = HOME / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("SERVISTA_EMAIL_FROM", "servista@localhost")
+# Connecting to the mail server and each exchange with it give up after this
+# many seconds: a silent server cannot hold the background worker.
+EMAIL_TIMEOUT = env_int("SERVISTA_EMAIL_TIMEOUT", 10, minimum=1)
 
 # --- background work ------------------------------------------------------
 
@@ -290,6 +327,28 @@ SERVISTA = {
     "KB_REVIEW_DAYS": env_int("SERVISTA_KB_REVIEW_DAYS", 180, minimum=1),
     # Days between re-assessments of an unresolved known error.
     "KNOWN_ERROR_REVIEW_DAYS": env_int("SERVISTA_KNOWN_ERROR_REVIEW_DAYS", 30, minimum=1),
+    # Updates through the API must name the version they edited (If-Match,
+    # or "version" in the body): 428 without it.
+    "REQUIRE_IF_MATCH": env_bool("SERVISTA_REQUIRE_IF_MATCH"),
+    # API requests a minute per token (or signed-in person); past it 429
+    # with Retry-After. 0 turns throttling off.
+    "API_RATE_LIMIT": env_int("SERVISTA_API_RATE_LIMIT", 1200, minimum=0),
+    # Background work (core/tasks.py): how long a runner holds a claimed
+    # job before another may take it over; how often the outbox relay looks
+    # for due jobs, and its longest pause while the broker is away; after
+    # how long a job sent to the broker but never received is sent again.
+    "TASK_LEASE_SECONDS": env_int("SERVISTA_TASK_LEASE_SECONDS", 300, minimum=1),
+    "OUTBOX_POLL_SECONDS": 1.0,
+    "OUTBOX_MAX_BACKOFF_SECONDS": 60,
+    "OUTBOX_RESEND_SECONDS": env_int("SERVISTA_OUTBOX_RESEND_SECONDS", 900, minimum=1),
+    # Connecting to the broker and each read or write on it give up after this.
+    "BROKER_TIMEOUT_SECONDS": env_int("SERVISTA_BROKER_TIMEOUT_SECONDS", 5, minimum=1),
+    # Workers write a heartbeat this often; /healthz fails when the newest
+    # is older than HEALTH_HEARTBEAT_SECONDS, or when a due job has waited
+    # longer than HEALTH_OUTBOX_LAG_SECONDS.
+    "HEARTBEAT_SECONDS": 10,
+    "HEALTH_HEARTBEAT_SECONDS": env_int("SERVISTA_HEALTH_HEARTBEAT_SECONDS", 60, minimum=1),
+    "HEALTH_OUTBOX_LAG_SECONDS": env_int("SERVISTA_HEALTH_OUTBOX_LAG_SECONDS", 300, minimum=1),
 }
 
 # --- logging --------------------------------------------------------------

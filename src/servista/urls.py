@@ -17,6 +17,8 @@ def app_urls():
             yield path(prefix, include(f"{config.name}.urls"))
 
 
+handler500 = "servista.core.views.server_error"
+
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),

@@ -25,6 +25,40 @@ class LoginThrottleTest(ServistaTestCase):
         r = self.client.post("/login/", {"username": "nick", "password": PASSWORD})
         self.assertEqual(r.status_code, 302)
 
+    def test_guesses_spread_over_many_accounts_lock_the_address(self):
+        from django.conf import settings
+
+        limit = settings.SERVISTA_LOGIN_ADDRESS_FAILURE_LIMIT
+        people = list(User.objects.exclude(username="alice").values_list("username", flat=True))
+        with self.assertNothingChanged(self.cast.agent):
+            for n in range(limit):  # never five on one account
+                r = self.client.post("/login/", {"username": people[n % len(people)],
+                                                 "password": "wrong"})
+                self.assertEqual(r.status_code, 200 if n < limit - 1 else 429, n)
+            # The address is locked: even a right password of a fresh account.
+            r = self.client.post("/login/", {"username": "alice", "password": PASSWORD})
+        self.assertEqual(r.status_code, 429)
+        # Another address is not.
+        r = self.client.post("/login/", {"username": "alice", "password": PASSWORD},
+                             REMOTE_ADDR="192.0.2.7")
+        self.assertEqual(r.status_code, 302)
+
+    def test_a_sign_in_does_not_wipe_the_guesses_at_other_accounts(self):
+        from django.conf import settings
+
+        limit = settings.SERVISTA_LOGIN_ADDRESS_FAILURE_LIMIT
+        for n in range(limit - 1):
+            self.client.post("/login/", {"username": ["carl", "bob", "maria"][n % 3],
+                                         "password": "wrong"})
+        # The guesser signs in to an account of their own...
+        r = self.client.post("/login/", {"username": "rita", "password": PASSWORD})
+        self.assertEqual(r.status_code, 302)
+        self.client.logout()
+        # ...and the next guess at someone else's still locks the address.
+        self.client.post("/login/", {"username": "nick", "password": "wrong"})
+        r = self.client.post("/login/", {"username": "root", "password": PASSWORD})
+        self.assertEqual(r.status_code, 429)
+
     def test_login_and_logout(self):
         r = self.client.post("/login/", {"username": "alice", "password": PASSWORD})
         self.assertRedirects(r, "/", fetch_redirect_response=False)

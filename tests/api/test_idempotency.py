@@ -96,3 +96,20 @@ class RefusedRequestKeyTest(ServistaTestCase):
                      headers={"Idempotency-Key": "stale-then-fresh"})
         self.assertStatus(r, 200)
         self.assertNotIn("Idempotent-Replayed", r.headers)
+
+
+class ByteForByteReplayTest(ServistaTestCase):
+    def test_a_replay_answers_the_very_bytes_of_the_first_answer(self):
+        auth = {"HTTP_AUTHORIZATION": f"Bearer {self.cast.tokens['agent']}",
+                "HTTP_IDEMPOTENCY_KEY": "bytes-1"}
+        body = json.dumps({"short_description": "Café Wi-Fi — drops every hour",
+                           "caller": "rita", "impact": 1})
+        first = self.client.post(API, body, content_type="application/json", **auth)
+        self.assertEqual(first.status_code, 201, first.content)
+        replay = self.client.post(API, body, content_type="application/json", **auth)
+        self.assertEqual(replay.status_code, 201)
+        self.assertEqual(replay.content, first.content)
+        for header in ("Content-Type", "ETag", "Location"):
+            self.assertEqual(replay[header], first[header], header)
+        self.assertEqual(replay["Idempotent-Replayed"], "true")
+        self.assertEqual(Incident.objects.count(), 1)

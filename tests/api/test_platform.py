@@ -3,6 +3,7 @@
 import re
 from unittest import mock
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.db.utils import OperationalError
 
@@ -10,15 +11,21 @@ from servista.testing import ServistaTestCase
 
 
 class PlatformTest(ServistaTestCase):
+    databases = set(settings.DATABASES)  # /healthz checks every connection
     def test_healthz_checks_the_database(self):
+        from django.db import connection
+
+        from servista.core.tasks import Heartbeat
+
+        Heartbeat("embedded").beat(force=True)
         r = self.client.get("/healthz")
         self.assertEqual(r.status_code, 200)
         self.assertEqual(r.json()["status"], "ok")
-        with mock.patch("servista.core.views.connection.cursor",
-                        side_effect=OperationalError("database is down")):
+        with mock.patch.object(connection, "cursor",
+                               side_effect=OperationalError("database is down")):
             r = self.client.get("/healthz")
         self.assertEqual(r.status_code, 503)
-        self.assertIn("database is down", r.json()["database"])
+        self.assertIn("database is down", r.json()["checks"]["databases"]["default"])
 
     def test_openapi_and_docs_from_local_assets(self):
         spec = self.client.get("/api/v1/openapi.json").json()

@@ -267,9 +267,11 @@ class LinkAPITest(ServistaTestCase):
         r = self.api("GET", f"{API}/{b.number}/links", self.cast.agent)
         self.assertEqual([(x["direction"], x["other"]) for x in r.data],
                          [("incoming", a.number)])
-        # The requester of A does not learn about B, another organization's incident.
+        # The requester of A learns only that B, another organization's
+        # incident, exists: its number, not its title.
         r = self.api("GET", f"{API}/{a.number}/links", self.cast.requester)
-        self.assertEqual(r.data, [])
+        self.assertEqual([(x["other"], x["other_display"]) for x in r.data],
+                         [(b.number, b.number)])
         with self.assertNothingChanged(a, b):
             r = self.api("POST", f"{API}/{a.number}/links", self.cast.agent,
                          {"target": "PRB123"})

@@ -3,7 +3,7 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import StrictBool
 
-from servista.core.schemas import InputSchema, Ref, RefIn, UserRef
+from servista.core.schemas import InputSchema, Ref, RefIn, RefItem, UserRef
 
 from .choices import Role
 
@@ -87,7 +87,7 @@ class GroupIn(InputSchema):
     description: str = ""
     email: str = ""
     manager: RefIn | None = None
-    members: list[RefIn] = []
+    members: list[RefItem] = []
     is_service_desk: StrictBool = False
     active: StrictBool = True
     capabilities: list[str] = []
@@ -98,7 +98,7 @@ class GroupPatch(InputSchema):
     description: str = None
     email: str = None
     manager: RefIn | None = None
-    members: list[RefIn] = None
+    members: list[RefItem] = None
     is_service_desk: StrictBool = None
     active: StrictBool = None
     capabilities: list[str] = None

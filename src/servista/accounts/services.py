@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-from servista.core import audit
+from servista.core import audit, invalidation
 from servista.core.exceptions import Forbidden, ValidationFailed
 from servista.core.permissions import policy_for
 from servista.core.services import create_object, update_object
@@ -38,8 +38,9 @@ def create_token(user: User, *, name: str = "", expires_at=None, actor: User | N
 def revoke_token(token: APIToken, actor: User) -> None:
     if actor.pk != token.user_id and not actor.is_admin_role:
         raise Forbidden("You can only revoke your own tokens.")
-    APIToken.objects.filter(pk=token.pk).update(revoked=True)
-    token_cache.clear()
+    with transaction.atomic():
+        APIToken.objects.filter(pk=token.pk).update(revoked=True)
+        invalidation.announce(ACCOUNTS)  # every process forgets its tokens
 
 
 class TokenCache:
@@ -47,8 +48,8 @@ class TokenCache:
 
     An API client sends its token with every request; looking it up each
     time costs more than many requests' own work. An entry lives a few
-    seconds; revoking a token or changing a user in this process drops every
-    entry at once, other processes follow within those seconds."""
+    seconds; revoking a token or changing a person or a group drops every
+    entry of every process at once (``core.invalidation``)."""
 
     def __init__(self, seconds: float, size: int = 2048):
         self.seconds = seconds
@@ -77,24 +78,39 @@ class TokenCache:
 
 token_cache = TokenCache(seconds=settings.SERVISTA.get("TOKEN_CACHE_SECONDS", 5))
 # The cached users carry their roles, groups and capabilities: a change to
-# any of them drops the cache.
+# any of them, in any process, drops the caches of every process.
+ACCOUNTS = "accounts"
+invalidation.subscribe(ACCOUNTS, token_cache.clear)
+
+
+def _accounts_changed(sender, **kwargs) -> None:
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return  # m2m_changed: announce once, after the change
+    if sender is User and set(kwargs.get("update_fields") or ()) == {"last_login"}:
+        return  # a sign-in changes nothing a cache holds
+    invalidation.announce(ACCOUNTS)
+
+
 for _model in (APIToken, User, Group):
-    post_save.connect(token_cache.clear, sender=_model, weak=False)
-    post_delete.connect(token_cache.clear, sender=_model, weak=False)
-m2m_changed.connect(token_cache.clear, sender=Group.members.through, weak=False)
+    post_save.connect(_accounts_changed, sender=_model, weak=False)
+    post_delete.connect(_accounts_changed, sender=_model, weak=False)
+m2m_changed.connect(_accounts_changed, sender=Group.members.through, weak=False)
 
 
 def user_for_token(raw: str) -> User | None:
     if not raw or not raw.startswith("sv_"):
         return None
     digest = hash_token(raw)
-    cached = token_cache.get(digest)
+    # Only while this process hears of changes made elsewhere is the cache used.
+    trusted = invalidation.poll()
+    cached = token_cache.get(digest) if trusted else None
     if cached is not None:
         return cached
     token = _lookup_token(digest)
     if token is None:
         return None
-    token_cache.put(digest, token.user, token.expires_at)
+    if trusted:
+        token_cache.put(digest, token.user, token.expires_at)
     return token.user
 
 

@@ -17,6 +17,7 @@ from servista.core.api import (
     install_error_handlers,
     json_method_not_allowed,
     json_not_found,
+    state_input_limits,
 )
 
 
@@ -33,6 +34,9 @@ class ServistaAPI(NinjaAPI):
             patterns.append(pattern)
         patterns.append(re_path(r"^.*$", json_not_found, name="not-found"))
         return patterns
+
+    def get_openapi_schema(self, *args, **kwargs):
+        return state_input_limits(super().get_openapi_schema(*args, **kwargs))
 
 
 api = ServistaAPI(

@@ -96,6 +96,8 @@ class JournalEntryAdmin(ReadOnlyAdmin):
 
 @admin.register(Task)
 class TaskAdmin(admin.ModelAdmin):
-    list_display = ["name", "status", "attempts", "run_after", "finished_at"]
+    list_display = ["name", "status", "attempts", "run_after", "sent_at", "lease_until",
+                    "finished_at"]
     list_filter = ["status", "name"]
-    readonly_fields = ["name", "kwargs", "attempts", "last_error", "created_at", "finished_at"]
+    readonly_fields = ["name", "kwargs", "attempts", "last_error", "created_at", "sent_at",
+                       "lease_until", "finished_at"]

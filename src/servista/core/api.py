@@ -8,11 +8,12 @@ practice needs no change here.
 import hashlib
 import json
 import logging
+import re
 from functools import wraps
 
 from django.conf import settings
 from django.db import DataError, IntegrityError, transaction
-from django.http import Http404, HttpRequest, JsonResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -21,11 +22,20 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from servista.core import lookup
 from servista.core.auth import user_for_token
-from servista.core.exceptions import DomainError, ValidationFailed
+from servista.core.exceptions import (
+    RETRY_AFTER_SECONDS,
+    DomainError,
+    PreconditionRequired,
+    StaleVersion,
+    Throttled,
+    ValidationFailed,
+    infrastructure_failures,
+)
 from servista.core.models import IdempotencyKey
 from servista.core.permissions import restrict
 from servista.core.queries import planner_estimate
 from servista.core.serializers import to_json
+from servista.core.throttling import credential_of_token, credential_of_user, throttle
 
 log = logging.getLogger("servista.api")
 
@@ -34,11 +44,13 @@ log = logging.getLogger("servista.api")
 
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer sv_...``"""
+    """``Authorization: Bearer sv_...``; each token's requests are throttled
+    (``core.throttling``)."""
 
     def authenticate(self, request, token):
         user = user_for_token(token)
         if user is not None:
+            throttle.check(credential_of_token(token))
             request.user = user
         return user
 
@@ -48,9 +60,19 @@ class SessionAuth(APIKeyCookie):
 
     param_name = settings.SESSION_COOKIE_NAME
 
+    def _get_key(self, request):
+        # Without a signed-in session there is nothing for a forged request
+        # to ride on: no CSRF question, and ninja answers 401 (a client with
+        # a wrong or missing token learns that, not "CSRF check failed").
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_active:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request, key):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_active:
+            throttle.check(credential_of_user(user))
             return user
         return None
 
@@ -102,12 +124,15 @@ def _is_tag(part) -> bool:
 
 
 def _split_loc(loc) -> tuple[list, str | None]:
-    """(the path of the field as the client wrote it, a union member's tag)."""
+    """(the path of the field as the client wrote it, a union member's tag).
+    A query parameter is named alone: ``?state=x&state=y`` has no items."""
     parts = list(loc)
     if parts and parts[0] in _SOURCES:
-        parts.pop(0)
+        source = parts.pop(0)
         if parts and parts[0] in _PARAMS:
             parts.pop(0)
+        if source == "query":
+            parts = [p for p in parts if not isinstance(p, int)]
     tags = [p for p in parts if _is_tag(p)]
     return [p for p in parts if not _is_tag(p)], (tags[-1] if tags else None)
 
@@ -147,6 +172,10 @@ def validation_errors(raw_errors) -> dict[str, list[str]]:
     for _, parts, _tag in split:
         if len(parts) > 1 and parts[-1] in _TYPE_TAGS:
             endings.setdefault(tuple(parts[:-1]), set()).add(parts[-1])
+    for _, parts, tag in split:
+        # A member with a tag of its own ("constrained-str") at the same place.
+        if tag is not None and tuple(parts) in endings:
+            endings[tuple(parts)].add(tag)
     errors: dict[str, list[str]] = {}
     unions: dict[str, list[tuple[dict, str]]] = {}
     for err, parts, tag in split:
@@ -171,7 +200,13 @@ def validation_errors(raw_errors) -> dict[str, list[str]]:
 
 def install_error_handlers(api) -> None:
     def domain_error(request, exc: DomainError):
-        return api.create_response(request, exc.as_dict(), status=exc.status)
+        response = api.create_response(request, exc.as_dict(), status=exc.status)
+        if isinstance(exc, StaleVersion):
+            # The version to edit now, as GET would tag it.
+            response["ETag"] = f'"{exc.current_version}"'
+        if isinstance(exc, Throttled):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
 
     def validation_error(request, exc: NinjaValidationError):
         errors = validation_errors(exc.errors)
@@ -201,12 +236,40 @@ def install_error_handlers(api) -> None:
             "detail": "A value is not accepted (out of range or not allowed characters).",
             "errors": {}}, status=422)
 
+    def infrastructure_error(request, exc):
+        log.warning("%s %s: infrastructure failure", request.method, request.path,
+                    exc_info=exc)
+        return unavailable_response(exc)
+
+    for failure in infrastructure_failures():
+        api.add_exception_handler(failure, infrastructure_error)
     api.add_exception_handler(DomainError, domain_error)
     api.add_exception_handler(DataError, data_error)
     api.add_exception_handler(NinjaValidationError, validation_error)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(HttpError, http_error)
     api.add_exception_handler(AuthenticationError, auth_error)
+
+
+def unavailable_response(exc=None) -> HttpResponse:
+    """503 for a failure of the database, the broker or a peer: JSON, with
+    when to try again; nothing was half-done (every change is one
+    transaction)."""
+    response = JsonResponse({
+        "detail": f"The service is unavailable for a moment ({describe_failure(exc)}); "
+                  f"try again in {RETRY_AFTER_SECONDS} seconds.", "errors": {}}, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def describe_failure(exc) -> str:
+    from django.db import Error as DatabaseError
+
+    if isinstance(exc, DatabaseError):
+        return "the database did not answer"
+    if isinstance(exc, TimeoutError):
+        return "a call timed out"
+    return "a service it depends on did not answer"
 
 
 def json_not_found(request, *args, **kwargs):
@@ -238,6 +301,67 @@ def json_method_not_allowed(view):
         return response
 
     return wrapper
+
+
+# --- the OpenAPI document ----------------------------------------------------
+
+
+# No database text column takes NUL (0x00): every text a request carries is
+# refused with it (InputSchema, the look-ups), and the document says so.
+NO_NUL = "^[^\u0000]*$"
+
+
+def _refuse_nul_in(schema: dict, components: dict, seen: set) -> None:
+    if not isinstance(schema, dict):
+        return
+    ref = schema.get("$ref")
+    if ref:
+        name = ref.rsplit("/", 1)[-1]
+        if name not in seen:
+            seen.add(name)
+            _refuse_nul_in(components.get(name, {}), components, seen)
+        return
+    if schema.get("type") == "string" and "enum" not in schema and "const" not in schema \
+            and "pattern" not in schema and "format" not in schema:
+        schema["pattern"] = NO_NUL
+    for key in ("anyOf", "oneOf", "allOf"):
+        for member in schema.get(key, ()):
+            _refuse_nul_in(member, components, seen)
+    for member in schema.get("properties", {}).values():
+        _refuse_nul_in(member, components, seen)
+    if isinstance(schema.get("items"), dict):
+        _refuse_nul_in(schema["items"], components, seen)
+    if isinstance(schema.get("additionalProperties"), dict):
+        _refuse_nul_in(schema["additionalProperties"], components, seen)
+
+
+def state_input_limits(spec: dict) -> dict:
+    """The limits the server enforces on what a request carries, written
+    into the OpenAPI document: every text of a parameter or a body refuses
+    NUL (the bounds of pages, the choices of list filters and the patterns
+    of yes/no and ordering filters are stated by their own declarations)."""
+    components = spec.get("components", {}).get("schemas", {})
+    seen: set = set()
+    retry_after = {"Retry-After": {"description": "Seconds to wait before trying again",
+                                   "schema": {"type": "integer", "minimum": 1}}}
+    error_body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    for operations in spec.get("paths", {}).values():
+        for operation in operations.values():
+            # Any operation may be throttled or meet an infrastructure failure.
+            responses = operation.setdefault("responses", {})
+            if "ErrorOut" in components:
+                responses.setdefault(429, {
+                    "description": "Too many requests for this token: wait Retry-After seconds",
+                    "content": error_body, "headers": retry_after})
+                responses.setdefault(503, {
+                    "description": "The database or the broker did not answer: nothing was "
+                                   "done; try again after Retry-After seconds",
+                    "content": error_body, "headers": retry_after})
+            for parameter in operation.get("parameters", ()):
+                _refuse_nul_in(parameter.get("schema", {}), components, seen)
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                _refuse_nul_in(content.get("schema", {}), components, seen)
+    return spec
 
 
 # --- look-ups -------------------------------------------------------------------------
@@ -326,17 +450,57 @@ def apply_filterset(filterset_class, request, queryset, params: dict):
 # --- optimistic concurrency ---------------------------------------------------------------
 
 
-def expected_version(request, body_version: int | None = None) -> int | None:
-    """The version the caller edited: If-Match (ETag) or ``version`` in the body."""
-    header = request.headers.get("If-Match", "").strip()
-    if header and header != "*":
-        tag = header.split(",")[0].strip()
-        if tag.startswith("W/"):
-            tag = tag[2:]
-        tag = tag.strip('"')
-        if not tag.isdigit():
-            raise ValidationFailed.field("If-Match", "If-Match must be an ETag such as \"3\".")
-        return int(tag)
+# One entity-tag of an If-Match list: "3", W/"3", or the bare number 3.
+_ENTITY_TAG = re.compile(r'\s*(?:(W/)?"([\x21\x23-\x7e\x80-\xff]*)"|(\d+))\s*')
+# Versions are numbers of at most this many digits (a bigint); a longer
+# tag cannot name one.
+MAX_VERSION_DIGITS = 18
+
+
+def if_match_versions(header: str) -> tuple[int, ...] | None:
+    """The versions an If-Match header accepts: None for ``*`` (any), else
+    the numbers its strong tags name; a well-formed tag that names no
+    version ("stale-0", a weak tag, a 5,000-digit number) adds none, so
+    that it answers 412 with the current ETag. A header that is not a list
+    of entity-tags answers 422 naming it."""
+    if header.strip() == "*":
+        return None
+    versions = []
+    position = 0
+    while True:
+        match = _ENTITY_TAG.match(header, position)
+        if match is None:
+            raise ValidationFailed.field(
+                "If-Match", 'If-Match must be an ETag such as "3" (or a comma-separated list '
+                            'of them, or *).')
+        weak, opaque, bare = match.groups()
+        tag = opaque if opaque is not None else bare
+        if not weak and tag.isascii() and tag.isdigit() and len(tag) <= MAX_VERSION_DIGITS:
+            versions.append(int(tag))
+        position = match.end()
+        if position == len(header):
+            return tuple(versions)
+        if header[position] != ",":
+            raise ValidationFailed.field("If-Match", "If-Match must be a comma-separated "
+                                                     "list of ETags.")
+        position += 1
+
+
+def expected_version(request, body_version: int | None = None):
+    """The version the caller edited: If-Match (one or more ETags) or
+    ``version`` in the body; None when the caller names none. With
+    ``SERVISTA["REQUIRE_IF_MATCH"]`` an update without either answers 428."""
+    header = request.headers.get("If-Match")
+    if header is not None and header.strip():
+        versions = if_match_versions(header)
+        if versions is not None:
+            return versions[0] if len(versions) == 1 else versions
+        return body_version
+    if body_version is None and settings.SERVISTA.get("REQUIRE_IF_MATCH"):
+        raise PreconditionRequired(
+            "This server requires If-Match on updates: send the ETag of the version you "
+            "edited (from GET), e.g. If-Match: \"3\".",
+            {"If-Match": ["required"]})
     return body_version
 
 
@@ -384,7 +548,7 @@ def idempotent(view):
                         {"detail": "This Idempotency-Key was used for a different request.",
                          "errors": {"Idempotency-Key": ["already used for another request"]}},
                         status=422)
-                replay = JsonResponse(previous.response, status=previous.status_code, safe=False)
+                replay = replay_of(previous)
                 for name, value in previous.headers.items():
                     replay[name] = value
                 replay["Idempotent-Replayed"] = "true"
@@ -396,9 +560,21 @@ def idempotent(view):
                 transaction.set_rollback(True)
                 return response
             entry.status_code = response.status_code
-            entry.response = json.loads(response.content or b"null")
-            entry.headers = {h: response[h] for h in ("ETag", "Location") if h in response}
-            entry.save(update_fields=["status_code", "response", "headers"])
+            # The very bytes of the answer: a replay is identical to it.
+            entry.body = response.content.decode()
+            entry.headers = {h: response[h] for h in ("Content-Type", "ETag", "Location")
+                             if h in response}
+            entry.save(update_fields=["status_code", "body", "headers"])
             return response
 
     return wrapper
+
+
+def replay_of(previous: IdempotencyKey) -> HttpResponse:
+    """The stored first answer to an Idempotency-Key."""
+    if previous.body is not None:
+        return HttpResponse(previous.body.encode(), status=previous.status_code,
+                            content_type=previous.headers.get("Content-Type",
+                                                              "application/json"))
+    # Kept before answers were stored as they were sent: the same JSON.
+    return JsonResponse(previous.response, status=previous.status_code, safe=False)

@@ -35,3 +35,21 @@ def audit_context(origin: str, correlation_id: str | None = None):
         yield current()
     finally:
         _current.reset(token)
+
+
+# Who an answer is for (the API sets it while it writes one): references to
+# records show what this person may see of them (``schemas.RecordRef``).
+_viewer: contextvars.ContextVar = contextvars.ContextVar("servista_viewer", default=None)
+
+
+def viewer():
+    return _viewer.get()
+
+
+@contextlib.contextmanager
+def viewing_as(user):
+    token = _viewer.set(user)
+    try:
+        yield
+    finally:
+        _viewer.reset(token)

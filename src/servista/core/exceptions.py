@@ -1,5 +1,6 @@
 """Domain errors raised by services and turned into HTTP answers, form errors
-and CLI messages by the faces of the application."""
+and CLI messages by the faces of the application; and which other failures
+are the infrastructure's (HTTP 503, worth retrying)."""
 
 
 class DomainError(Exception):
@@ -63,6 +64,23 @@ class StaleVersion(DomainError):
         self.current_version = current_version
 
 
+class PreconditionRequired(DomainError):
+    """The server requires If-Match on updates and the request had none
+    (HTTP 428)."""
+
+    status = 428
+
+
+class Throttled(DomainError):
+    """Too many requests for now (HTTP 429); ``retry_after`` seconds."""
+
+    status = 429
+
+    def __init__(self, detail: str, retry_after: int):
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
 class Forbidden(DomainError):
     """The actor may see the record but not do this (HTTP 403)."""
 
@@ -71,3 +89,23 @@ class Forbidden(DomainError):
 
 class NotFound(DomainError):
     status = 404
+
+
+# Answers to a failure of the infrastructure say when to try again (seconds).
+RETRY_AFTER_SECONDS = 5
+
+
+def infrastructure_failures() -> tuple[type[BaseException], ...]:
+    """Exceptions that mean the database, the broker or a peer is away or
+    too slow, not that the request was wrong."""
+    from django.db import InterfaceError, OperationalError
+    from kombu.exceptions import OperationalError as BrokerError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    return (OperationalError, InterfaceError, BrokerError, RedisConnectionError,
+            RedisTimeoutError, TimeoutError, ConnectionError)
+
+
+def is_infrastructure_failure(exc: BaseException | None) -> bool:
+    return exc is not None and isinstance(exc, infrastructure_failures())

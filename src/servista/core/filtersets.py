@@ -1,10 +1,14 @@
 """Filter sets shared by the UI lists, the API and the tests."""
 
+import re
+from datetime import datetime
+from typing import Annotated
+
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.choices import CallableChoiceIterator
-from pydantic import Field, create_model
+from pydantic import AfterValidator, Field, create_model
 
 from servista.core import lookup, search
 from servista.core.idents import split_number
@@ -80,7 +84,11 @@ class StrictBooleanField(forms.NullBooleanField):
     def to_python(self, value):
         if value is None or isinstance(value, bool):
             return value
-        text = str(value).strip().lower()
+        text = str(value)
+        if not text.isascii():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid",
+                                        params={"value": text[:50]})
+        text = text.lower()
         if text in ("", "unknown"):
             return None
         if text in self.TRUE:
@@ -170,15 +178,61 @@ class BaseFilterSet(django_filters.FilterSet):
         return queryset.filter(query)
 
 
+# A yes/no value as StrictBooleanField takes it (ASCII letters in any case).
+def _any_case(word: str) -> str:
+    return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else c for c in word)
+
+
+YES_NO_PATTERN = "^(" + "|".join(_any_case(w) for w in (
+    "true", "false", "yes", "no", "1", "0", "unknown")) + ")?$"
+
+
+# A date-time as RFC 3339 (and JSON Schema's "date-time") writes it.
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+
+
+def _date_time(value: str) -> str:
+    if not RFC3339.match(value):
+        raise ValueError("A time such as 2026-03-01T09:30:00+01:00 (RFC 3339, with its offset).")
+    try:
+        datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError("Not a real time (a month, day or hour out of range).")
+    return value
+
+
 def query_schema(filterset_class, name: str):
     """A pydantic model of the filter set's parameters, so that the API's
-    OpenAPI documents the very filters the UI offers."""
+    OpenAPI documents the very filters the UI offers, with every value the
+    server takes: a list filter's choices, an ordering's fields, a yes/no
+    filter's spellings."""
+    from typing import Literal
+
+    model = filterset_class._meta.model
+    # An instance has its choices filled in (a record's states...).
+    filterset = filterset_class(queryset=model._default_manager.none()) if model else None
     fields = {}
     for filter_name, filt in filterset_class.base_filters.items():
-        many = isinstance(filt, django_filters.MultipleChoiceFilter)
-        annotation = list[str] | None if many else str | None
-        if isinstance(filt, django_filters.BooleanFilter):
-            fields[filter_name] = (annotation, Field(None, description=YES_NO_HELP))
+        live = filterset.filters[filter_name] if filterset is not None else filt
+        if isinstance(filt, django_filters.OrderingFilter):
+            options = [str(value) for value, _ in live.field.choices if value]
+            one = "(" + "|".join(re.escape(option) for option in options) + ")"
+            fields[filter_name] = (str | None, Field(
+                None, pattern=f"^({one}(,{one})*)?$",
+                description="Order by: " + ", ".join(options) + " (comma-separated)"))
+        elif isinstance(filt, django_filters.MultipleChoiceFilter):
+            values = [str(value) for value, _ in live.field.choices if str(value) != ""]
+            if values:
+                fields[filter_name] = (list[Literal[tuple(values)]] | None, None)
+            else:
+                fields[filter_name] = (list[str] | None, None)
+        elif isinstance(filt, django_filters.IsoDateTimeFilter):
+            fields[filter_name] = (Annotated[str, AfterValidator(_date_time)] | None, Field(
+                None, description="A time as RFC 3339 writes it, with its offset",
+                json_schema_extra={"format": "date-time"}))
+        elif isinstance(filt, django_filters.BooleanFilter):
+            fields[filter_name] = (str | None, Field(None, description=YES_NO_HELP,
+                                                     pattern=YES_NO_PATTERN))
         else:
-            fields[filter_name] = (annotation, None)
+            fields[filter_name] = (str | None, None)
     return create_model(name, __base__=InputSchema, **fields)

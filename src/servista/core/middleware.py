@@ -1,6 +1,9 @@
 import re
 from urllib.parse import urlencode, urlsplit
 
+from csp.constants import HEADER
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import resolve_url
@@ -65,3 +68,29 @@ class HtmxLoginRedirectMiddleware:
             parts = urlsplit(current)
             return parts.path + (f"?{parts.query}" if parts.query else "")
         return request.get_full_path()
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the policy built once: every answer
+    that asks for nothing of its own (no per-view change, no nonce) gets
+    the header made from the settings the first time (django-csp would
+    build the same string again for each answer)."""
+
+    _built: tuple = (None, "")
+
+    def process_response(self, request, response):
+        policy = getattr(settings, "CONTENT_SECURITY_POLICY", None)
+        own = any(hasattr(response, name) for name in (
+            "_csp_config", "_csp_update", "_csp_replace", "_csp_exempt", "_csp_config_ro",
+            "_csp_update_ro", "_csp_replace_ro", "_csp_exempt_ro"))
+        if own or policy is None or getattr(request, "_csp_nonce", None) is not None \
+                or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None) \
+                or policy.get("EXCLUDE_URL_PREFIXES") or HEADER in response:
+            return super().process_response(request, response)
+        key, header = ContentSecurityPolicyMiddleware._built
+        if key is not policy:
+            header = build_policy()
+            ContentSecurityPolicyMiddleware._built = (policy, header)
+        response[HEADER] = header
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response

@@ -5,6 +5,8 @@ records use ``core.records.api.RecordAPI``, which adds the journal, links,
 actions and bulk.
 """
 
+from django.conf import settings
+from django.db import transaction
 from django.http import HttpResponse
 from ninja import Query, Router
 from ninja.decorators import decorate_view
@@ -12,6 +14,7 @@ from ninja.decorators import decorate_view
 from servista.core import lookup, search
 from servista.core import services as records
 from servista.core.api import (
+    MAX_OFFSET,
     ErrorOut,
     apply_filterset,
     expected_version,
@@ -20,13 +23,22 @@ from servista.core.api import (
     paginate,
     refuse_unknown_params,
 )
+from servista.core.context import viewing_as
 from servista.core.filtersets import query_schema
 from servista.core.permissions import policy_for
 from servista.core.schemas import JournalEntryOut, Page
 from servista.core.serializers import Dumper, json_response
 
+# Every answer an update may give besides success: 400 for a body that is
+# not JSON, 412 for a stale If-Match, 428 when the server requires one.
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
-          412: ErrorOut, 422: ErrorOut}
+          412: ErrorOut, 422: ErrorOut, 428: ErrorOut}
+
+
+# The bounds of a page, as the OpenAPI document states them.
+LIMIT = Query(None, ge=1, le=settings.SERVISTA["MAX_PAGE_SIZE"],
+              description="Items per page (default PAGE_SIZE)")
+OFFSET = Query(0, ge=0, le=MAX_OFFSET)
 
 
 def errors(*codes):
@@ -80,15 +92,18 @@ class ModelAPI:
         """The object as the list/detail endpoints return it (related rows joined)."""
         return self.get_queryset(request).get(pk=obj.pk)
 
-    def respond_page(self, page: dict) -> HttpResponse:
+    def respond_page(self, page: dict, viewer=None) -> HttpResponse:
         dump = Dumper(self.out_schema)
-        return json_response({**page, "items": [dump(obj) for obj in page["items"]]})
+        with viewing_as(viewer):
+            return json_response({**page, "items": [dump(obj) for obj in page["items"]]})
 
-    def respond(self, obj, status: int = 200, **headers) -> HttpResponse:
-        """The object as ``out_schema`` describes it, with its ETag."""
+    def respond(self, obj, status: int = 200, *, viewer=None, **headers) -> HttpResponse:
+        """The object as ``out_schema`` describes it to ``viewer`` (what
+        they may see of related records), with its ETag."""
         if hasattr(obj, "etag"):
             headers["ETag"] = obj.etag
-        return json_response(Dumper(self.out_schema)(obj), status, headers)
+        with viewing_as(viewer):
+            return json_response(Dumper(self.out_schema)(obj), status, headers)
 
     # --- routes --------------------------------------------------------------
 
@@ -113,8 +128,8 @@ class ModelAPI:
         if Filters is not None:
             @router.get("", response={200: Page[Out], **errors(401, 422)},
                         operation_id=f"list_{name}", summary=f"List {plural}")
-            def list_objects(request, filters: Query[Filters], limit: int | None = None,
-                             offset: int = 0):
+            def list_objects(request, filters: Query[Filters], limit: int | None = LIMIT,
+                             offset: int = OFFSET):
                 refuse_unknown_params(request, known_params)
                 qs = policy_for(resource.model).scope(request.auth,
                                                       resource.get_queryset(request))
@@ -124,32 +139,32 @@ class ModelAPI:
                 searched = bool(params.get("q"))
                 return resource.respond_page(paginate(
                     qs, limit, offset, exact_up_to=search.EXACT_COUNT_LIMIT if searched else None,
-                    estimate_from=search.ESTIMATE_FROM if searched else None))
+                    estimate_from=search.ESTIMATE_FROM if searched else None), request.auth)
         else:
             @router.get("", response={200: Page[Out], **errors(401, 422)},
                         operation_id=f"list_{name}", summary=f"List {plural}")
-            def list_objects(request, limit: int | None = None, offset: int = 0):
+            def list_objects(request, limit: int | None = LIMIT, offset: int = OFFSET):
                 refuse_unknown_params(request, known_params)
                 qs = policy_for(resource.model).scope(request.auth,
                                                       resource.get_queryset(request))
-                return resource.respond_page(paginate(qs, limit, offset))
+                return resource.respond_page(paginate(qs, limit, offset), request.auth)
 
         @router.get("/{ident}", response={200: Out, **errors(401, 404)},
                     operation_id=f"get_{name}", summary=f"Get a {verbose}")
         def get_one(request, ident: str):
-            return resource.respond(resource.get_object(request, ident))
+            return resource.respond(resource.get_object(request, ident), viewer=request.auth)
 
         if self.create_schema is not None:
             CreateIn = self.create_schema
 
-            @router.post("", response={201: Out, **errors(401, 403, 404, 409, 422)},
+            @router.post("", response={201: Out, **errors(400, 401, 403, 404, 409, 422)},
                          operation_id=f"create_{name}", summary=f"Create a {verbose}")
             @decorate_view(idempotent)
             def create_one(request, payload: CreateIn):
                 obj = resource.create(request, payload.model_dump(exclude_unset=True))
                 if resource.reload_after_create:
                     obj = resource.reload(request, obj)
-                return resource.respond(obj, 201,
+                return resource.respond(obj, 201, viewer=request.auth,
                                         Location=f"{request.path.rstrip('/')}/{obj.pk}")
 
         if self.update_schema is not None:
@@ -161,8 +176,11 @@ class ModelAPI:
                 obj = resource.get_object(request, ident)
                 data = payload.model_dump(exclude_unset=True)
                 version = expected_version(request, data.pop("version", None))
-                obj = resource.update(request, obj, data, version)
-                return resource.respond(resource.reload(request, obj))
+                # Read back under the update's row lock: the answer shows the
+                # version this request wrote, not a later one.
+                with transaction.atomic():
+                    obj = resource.update(request, obj, data, version)
+                    return resource.respond(resource.reload(request, obj), viewer=request.auth)
 
         self.add_history_route(router)
 

@@ -171,6 +171,10 @@ class Policy:
             return False
         return rule.test(user, obj)
 
+    def can_see(self, user, obj) -> bool:
+        """Whether ``user`` may see ``obj`` (already read: no query)."""
+        return self.can(user, "view", obj)
+
     def require(self, user, action: str, obj=None) -> None:
         if not self.can(user, action, obj):
             name = self.model._meta.verbose_name if self.model else "record"
@@ -210,6 +214,19 @@ class RecordPolicy(Policy):
         if not is_signed_in(user) or user.has_role("agent"):
             return queryset
         return queryset.filter(self.requester_filter(user))
+
+    def can_see(self, user, obj) -> bool:
+        """``scope`` for one record already read, from its own columns."""
+        if not self.can(user, "view", obj):
+            return False
+        if user.has_role("agent"):
+            return True
+        if obj.opened_by_id == user.pk:
+            return True
+        if any(getattr(obj, f"{name}_id", None) == user.pk for name in self.requester_fields):
+            return True
+        return bool(self.organization_field and user.organization_id and
+                    getattr(obj, f"{self.organization_field}_id", None) == user.organization_id)
 
 
 _registry: dict = {}

@@ -1,9 +1,10 @@
 """Per-process caches of small reference data read on hot paths (the
 priority matrix, the service desk group).
 
-A value is loaded on first use and kept for ``ttl`` seconds; saving or
-deleting a row of one of the ``models`` in this process drops it at once.
-Other processes see a change within ``ttl`` seconds.
+A value is loaded on first use and kept for ``ttl`` seconds at most;
+saving or deleting a row of one of the ``models``, in any process, drops it
+in every process at once (``core.invalidation``, one topic per model). While
+a process cannot hear of changes made elsewhere, it does not use the cache.
 """
 
 import threading
@@ -11,7 +12,17 @@ import time
 
 from django.db.models.signals import post_delete, post_save
 
+from servista.core import invalidation
+
 _all: list["RefCache"] = []
+
+
+def topic_of(model) -> str:
+    return f"model:{model._meta.label_lower}"
+
+
+def _announce_change(sender, **kwargs) -> None:
+    invalidation.announce(topic_of(sender))
 
 
 class RefCache:
@@ -23,23 +34,19 @@ class RefCache:
         self._expires = 0.0
         self._lock = threading.Lock()
         _all.append(self)
-        self._connected = False
-
-    def _connect(self) -> None:
-        for model in self.models:
-            post_save.connect(self._on_change, sender=model, weak=False)
-            post_delete.connect(self._on_change, sender=model, weak=False)
-        self._connected = True
-
-    def _on_change(self, **kwargs) -> None:
-        self.clear()
+        for model in models:
+            post_save.connect(_announce_change, sender=model, weak=False,
+                              dispatch_uid=f"refcache:{topic_of(model)}:save")
+            post_delete.connect(_announce_change, sender=model, weak=False,
+                                dispatch_uid=f"refcache:{topic_of(model)}:delete")
+            invalidation.subscribe(topic_of(model), self.clear)
 
     def get(self):
+        if not invalidation.poll():
+            return self.loader()
         now = time.monotonic()
         if now >= self._expires:
             with self._lock:
-                if not self._connected:
-                    self._connect()
                 if now >= self._expires:
                     self._value = self.loader()
                     self._expires = now + self.ttl

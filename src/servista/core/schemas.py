@@ -1,7 +1,7 @@
 """Schemas shared by every API resource."""
 
 from datetime import datetime
-from typing import ClassVar, Generic, Literal, TypeVar
+from typing import Annotated, ClassVar, Generic, Literal, TypeVar
 
 from ninja import Field, Schema
 from ninja.schema import DjangoGetter
@@ -10,6 +10,7 @@ from pydantic import (
     ConfigDict,
     StrictInt,
     StrictStr,
+    StringConstraints,
     ValidationError,
     field_validator,
     model_validator,
@@ -55,6 +56,13 @@ class InputSchema(Schema):
     def _run_root_validator(cls, data, handler, info):
         # Replaces ninja's root validator (same name), which validates twice
         # when extra fields are forbidden; a request's input is a dict.
+        if data is None or isinstance(data, list | str | int | float | bool):
+            # A JSON body that is not an object ([], "x", true, null, 0.0)
+            # is not an empty one.
+            raise ValidationError.from_exception_data(cls.__name__, [{
+                "type": PydanticCustomError("model_type", "The request body must be a JSON "
+                                                          "object ({...})."),
+                "loc": (), "input": data}])
         if not isinstance(data, dict):
             return handler(DjangoGetter(data, cls, info.context))
         fixed = [name for name in data if name in cls.read_only_fields]
@@ -100,6 +108,9 @@ WholeNumber = BeforeValidator(_whole_number)
 # A related object named by id or by name (username for people, number for
 # records). Strict: JSON true is not the id 1, 1.5 is neither an id nor a name.
 RefIn = StrictInt | StrictStr
+# One of a list of references: an empty name is not one (a single reference
+# may be empty, to clear it).
+RefItem = StrictInt | Annotated[StrictStr, StringConstraints(min_length=1)]
 
 
 def members(obj, name: str) -> list:
@@ -133,12 +144,22 @@ class UserRef(Schema):
 
 
 class RecordRef(Schema):
+    """Another record: its number, and its title only for someone who may
+    see that record (a requester learns that a related record of another
+    organization exists, nothing more)."""
+
     id: int
     number: str
     display: str
 
     @staticmethod
     def resolve_display(obj) -> str:
+        from servista.core.context import viewer
+        from servista.core.permissions import policy_for
+
+        user = viewer()
+        if user is not None and not policy_for(type(obj)).can_see(user, obj):
+            return obj.number
         return f"{obj.number} {obj.short_description}"
 
 

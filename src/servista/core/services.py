@@ -82,13 +82,23 @@ def create_record(record, actor, *, body: str = "", relations: dict | None = Non
     return record
 
 
-def lock(model, pk, expected_version: int | None = None):
-    """Re-read a record with a row lock and check the caller's version."""
+def version_matches(expected, current: int) -> bool:
+    """``expected`` is the version the caller edited: a number, or the
+    numbers of an If-Match list (any of them may match; an empty list, for
+    tags that name no version, never does)."""
+    if isinstance(expected, list | tuple | set | frozenset):
+        return current in expected
+    return int(expected) == current
+
+
+def lock(model, pk, expected_version=None):
+    """Re-read a record with a row lock and check the caller's version
+    (see ``version_matches``)."""
     try:
         record = model.objects.select_for_update().get(pk=pk)
     except model.DoesNotExist:
         raise NotFound(f"{model._meta.verbose_name} {pk} not found")
-    if expected_version is not None and int(expected_version) != record.version:
+    if expected_version is not None and not version_matches(expected_version, record.version):
         raise StaleVersion(record.version)
     return record
 

@@ -1,13 +1,17 @@
+import sys
+
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from servista.core import search, shell
-from servista.core.exceptions import DomainError
+from servista.core import health, search, shell
+from servista.core.api import unavailable_response
+from servista.core.exceptions import RETRY_AFTER_SECONDS, DomainError, is_infrastructure_failure
 from servista.core.idents import split_number
 from servista.core.permissions import is_agent, restrict
 from servista.core.priority import compute_priority
@@ -18,14 +22,31 @@ from servista.core.templatetags.servista import priority_badge
 @require_GET
 @never_cache
 def healthz(request):
-    """Liveness and readiness: answers 200 only when the database answers."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception as exc:  # noqa: BLE001 - any database failure means not ready
-        return JsonResponse({"status": "error", "database": str(exc)[:200]}, status=503)
-    return JsonResponse({"status": "ok", "database": connection.vendor})
+    """Readiness: 200 only when every database connection answers, the
+    broker (if any) answers, no due job has waited too long and a
+    background worker has reported recently; 503 with what is wrong."""
+    healthy, body = health.report()
+    response = JsonResponse(body, status=200 if healthy else 503)
+    if not healthy:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def server_error(request):
+    """An uncaught exception: under /api/ a JSON body; a failure of the
+    database, the broker or a timeout answers 503 with Retry-After (on
+    pages too), anything else 500."""
+    exc = sys.exc_info()[1]
+    if is_infrastructure_failure(exc):
+        if request.path.startswith("/api/"):
+            return unavailable_response(exc)
+        # No request context: its processors would ask the database again.
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Internal server error.", "errors": {}}, status=500)
+    return defaults.server_error(request)
 
 
 @login_required

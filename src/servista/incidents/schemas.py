@@ -13,7 +13,7 @@ from servista.core.records.schemas import (
     WorkRecordOut,
     WorkRecordPatch,
 )
-from servista.core.schemas import InputSchema, RecordRef, Ref, RefIn, UserRef
+from servista.core.schemas import InputSchema, RecordRef, Ref, RefIn, RefItem, UserRef
 
 from .choices import Channel, HoldReason, IncidentState, ResolutionCode
 
@@ -98,13 +98,13 @@ class PriorityIn(InputSchema):
 
 class MajorIn(InputSchema):
     manager: RefIn
-    swarm: list[RefIn] = []
+    swarm: list[RefItem] = []
     reason: str = ""
     version: StrictInt | None = None
 
 
 class SwarmIn(InputSchema):
-    members: list[RefIn]
+    members: list[RefItem]
 
 
 class ParentIn(InputSchema):
@@ -113,7 +113,7 @@ class ParentIn(InputSchema):
 
 
 class BulkIn(InputSchema):
-    incidents: list[RefIn] = Field(..., min_length=1, max_length=500)  # numbers or ids
+    incidents: list[RefItem] = Field(..., min_length=1, max_length=500)  # numbers or ids
     action: Literal["assign", "take", "state"]
     assignment_group: RefIn | None = None
     assigned_to: RefIn | None = None

@@ -5,7 +5,8 @@ from .links import Link
 from .numbering import Counter
 from .priority import PriorityMatrix
 from .records import WorkRecord
-from .tasks import Task
+from .tasks import Task, WorkerHeartbeat
+from .throttling import RequestQuota
 
 __all__ = [
     "Counter",
@@ -13,7 +14,9 @@ __all__ = [
     "JournalEntry",
     "Link",
     "PriorityMatrix",
+    "RequestQuota",
     "Task",
     "ValidatedModel",
     "WorkRecord",
+    "WorkerHeartbeat",
 ]

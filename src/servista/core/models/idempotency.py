@@ -13,7 +13,8 @@ class IdempotencyKey(models.Model):
     endpoint = models.CharField(max_length=255)
     request_digest = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField(null=True)
-    response = models.JSONField(null=True)
+    response = models.JSONField(null=True)  # answers stored before ``body`` existed
+    body = models.TextField(null=True)  # the answer as it was sent, byte for byte
     headers = models.JSONField(default=dict)
     created_at = models.DateTimeField(default=clock.now, db_index=True)
 

@@ -14,6 +14,7 @@ links, one route per declared action, and bulk.
     ROUTES = [("/chores", ChoreAPI().router())]   # found by servista.api
 """
 
+from django.db import transaction
 from ninja import Router, Status
 from ninja.decorators import decorate_view
 from pydantic import create_model
@@ -111,8 +112,9 @@ class RecordAPI(ModelAPI):
             data = payload.model_dump(exclude_unset=True)
             version = expected_version(request, data.pop("version", None))
             data = resource.resolve(data, extra=action.refs)
-            obj = action.run(obj, request.auth, data, version)
-            return resource.respond(resource.reload(request, obj))
+            with transaction.atomic():  # the answer shows the version this request wrote
+                obj = action.run(obj, request.auth, data, version)
+                return resource.respond(resource.reload(request, obj), viewer=request.auth)
 
         endpoint.__name__ = f"{op}_endpoint"
 
@@ -171,8 +173,8 @@ class RecordAPI(ModelAPI):
                     operation_id=f"links_{name}", summary="Linked records")
         def list_links(request, ident: str):
             obj = resource.get_object(request, ident)
-            return [link_out(row) for row in records.links_of(obj)
-                    if row["other"] is not None and visible_to(request.auth, row["other"])]
+            return [link_out(row, visible=can_see(request.auth, row["other"]))
+                    for row in records.links_of(obj) if row["other"] is not None]
 
         @router.post("/{ident}/links", response={201: LinkOut, **ERRORS},
                      operation_id=f"link_{name}", summary="Link this record to another")
@@ -193,14 +195,21 @@ def visible_to(user, record) -> bool:
     return policy_for(model).scope(user, model._default_manager.filter(pk=record.pk)).exists()
 
 
-def link_out(row) -> dict:
+def can_see(user, record) -> bool:
+    return policy_for(type(record)).can_see(user, record)
+
+
+def link_out(row, visible: bool = True) -> dict:
+    """A link as the user sees it: a record they may not see (another
+    organization's) shows only that it exists, by its number."""
     other = row["other"]
+    number = getattr(other, "number", str(other.pk))
     return {
         "id": row["link"].pk,
         "kind": row["link"].kind,
         "label": row["label"],
         "direction": row["direction"],
-        "other": getattr(other, "number", str(other.pk)),
-        "other_display": str(getattr(other, "short_description", other)),
+        "other": number,
+        "other_display": str(getattr(other, "short_description", other)) if visible else number,
         "created_at": row["link"].created_at,
     }

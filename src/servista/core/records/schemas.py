@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import StrictInt, create_model
 
-from servista.core.schemas import InputSchema, Ref, RefIn, UserRef, WholeNumber, members
+from servista.core.schemas import InputSchema, Ref, RefIn, RefItem, UserRef, WholeNumber, members
 
 # Impact, urgency (1 = high ... 3 = low) and priority (1 ... 5): numbers only,
 # JSON true or 1.0 is not accepted for 1.
@@ -51,8 +51,8 @@ class WorkRecordIn(InputSchema):
     description: str = ""
     service: RefIn | None = None
     configuration_item: RefIn | None = None
-    affected_services: list[RefIn] = []
-    affected_cis: list[RefIn] = []
+    affected_services: list[RefItem] = []
+    affected_cis: list[RefItem] = []
     impact: Level = 2
     urgency: Level = 2
     assignment_group: RefIn | None = None
@@ -64,8 +64,8 @@ class WorkRecordPatch(InputSchema):
     description: str = None
     service: RefIn | None = None
     configuration_item: RefIn | None = None
-    affected_services: list[RefIn] = None
-    affected_cis: list[RefIn] = None
+    affected_services: list[RefItem] = None
+    affected_cis: list[RefItem] = None
     impact: Level = None
     urgency: Level = None
     assignment_group: RefIn | None = None
@@ -90,7 +90,7 @@ def bulk_input(resource: str, model, **state_fields):
     State = Literal[tuple(model.State.values)]
     return create_model(
         f"{model.__name__}BulkIn", __base__=InputSchema,
-        **{resource.replace("-", "_"): (list[RefIn], Field(..., min_length=1, max_length=500))},
+        **{resource.replace("-", "_"): (list[RefItem], Field(..., min_length=1, max_length=500))},
         action=(Literal["assign", "take", "state"], ...),
         assignment_group=(RefIn | None, None),
         assigned_to=(RefIn | None, None),

@@ -2,8 +2,10 @@
 automatic closure, e-mail...).
 
 With ``SERVISTA_BROKER_URL`` set it is a Celery worker on the broker with the
-periodic tasks' scheduler (beat) embedded; start further workers with
-``--no-beat`` so the schedule runs once. Without a broker it runs the
+periodic tasks' scheduler (beat) embedded and the outbox relay, which
+publishes the jobs queued in the database (``core.tasks``); start further
+workers with ``--no-beat`` so the schedule runs once (each runs a relay:
+they share the outbox without sending a job twice). Without a broker it runs the
 database queue of the embedded set-up in the foreground until SIGINT or
 SIGTERM (``--once``: run what is due, then exit).
 """
