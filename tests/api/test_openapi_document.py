@@ -94,3 +94,27 @@ class OpenAPIDocumentTest(ServistaTestCase):
                     self.assertLessEqual({"429", "503"}, codes)
                     self.assertIn("Retry-After",
                                   operation["responses"][429]["headers"])
+
+
+def test_every_schema_has_its_own_name_in_the_document():
+    """The document names each body and answer shape by its class: two
+    shapes of one name would share one description (a problem's resolution
+    documented with an incident's codes)."""
+    import sys
+
+    from ninja import Schema
+
+    from servista.api.api import api
+
+    api.get_openapi_schema()  # every app's schemas imported
+    by_name: dict[str, set] = {}
+    stack = list(Schema.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        module = sys.modules.get(cls.__module__)
+        if module is not None and cls.__module__.startswith("servista.") \
+                and getattr(module, cls.__name__, None) is cls:
+            by_name.setdefault(cls.__name__, set()).add(f"{cls.__module__}.{cls.__qualname__}")
+    shared = {name: sorted(where) for name, where in by_name.items() if len(where) > 1}
+    assert not shared, f"schemas sharing a name: {shared}"

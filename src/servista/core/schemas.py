@@ -1,6 +1,7 @@
 """Schemas shared by every API resource."""
 
-from datetime import datetime
+import re
+from datetime import date, datetime
 from typing import Annotated, ClassVar, Generic, Literal, TypeVar
 
 from ninja import Field, Schema
@@ -101,6 +102,38 @@ def _whole_number(value):
                                               "true/false, a fraction or text).")
     return value
 
+
+# A date-time as RFC 3339 (and JSON Schema's "date-time") writes it.
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+
+
+def _rfc3339(value):
+    """A time given as text must be an RFC 3339 time with its offset (not a
+    number of seconds, not a date alone): what the document promises."""
+    if isinstance(value, str) and not RFC3339.match(value):
+        raise PydanticCustomError(
+            "datetime_format", "A time such as 2026-03-01T09:30:00+01:00 (RFC 3339, with its "
+                               "offset).")
+    if not isinstance(value, str | datetime):
+        raise PydanticCustomError("datetime_type", "A time as text (RFC 3339).")
+    return value
+
+
+# A time in a query or a body: RFC 3339 only.
+DateTimeIn = Annotated[datetime, BeforeValidator(_rfc3339)]
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date(value):
+    """A date given as text must be written YYYY-MM-DD (not a number)."""
+    if not isinstance(value, str | date) or isinstance(value, str) and not ISO_DATE.match(value):
+        raise PydanticCustomError("date_format", "A date such as 2026-03-01 (YYYY-MM-DD).")
+    return value
+
+
+# A date in a query or a body: YYYY-MM-DD only.
+DateIn = Annotated[date, BeforeValidator(_iso_date)]
 
 # Put on an int or an int Literal: refuses booleans, floats and strings.
 WholeNumber = BeforeValidator(_whole_number)
@@ -217,6 +250,11 @@ class LinkOut(Schema):
 
 class ReasonIn(InputSchema):
     reason: str = ""
+    version: StrictInt | None = None
+
+
+class RequiredReasonIn(InputSchema):
+    reason: str = Field(..., min_length=1)
     version: StrictInt | None = None
 
 

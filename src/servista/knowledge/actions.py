@@ -4,12 +4,12 @@ command line (``servista kb <verb>``)."""
 
 from servista.core.records.actions import Action, ActionSet, assign_action, take_action
 from servista.core.records.forms import ReasonForm, RequiredReasonForm
-from servista.core.schemas import ReasonIn
+from servista.core.schemas import ReasonIn, RequiredReasonIn
 
 from . import services
 from .choices import ArticleState
 from .forms import ReviewedForm
-from .schemas import RequiredReasonIn, ReviewedIn
+from .schemas import ReviewedIn
 
 State = ArticleState
 

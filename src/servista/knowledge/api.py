@@ -3,9 +3,8 @@ resource, configured) and what readers use (/api/v1/kb-search, an
 article's published text, feedback and "this solved it"). Every change
 goes through services.py."""
 
-from datetime import datetime
 
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 
 from servista.core import search
@@ -13,6 +12,7 @@ from servista.core.api import idempotent
 from servista.core.lookup import resolve
 from servista.core.model_api import ERRORS, errors
 from servista.core.records.api import RecordAPI
+from servista.core.schemas import DateTimeIn, InputSchema
 
 from . import services
 from .actions import ACTIONS
@@ -50,10 +50,10 @@ router = resource.router()
 readers = Router(tags=["kb-search"])
 
 
-class SearchQuery(Schema):
-    q: str
+class SearchQuery(InputSchema):
+    q: str = Field(..., min_length=1, description="What to look for")
     source: list[str] | None = None
-    limit: int = 10
+    limit: int = Field(10, ge=1, le=50)
 
 
 @readers.get("", response={200: list[HitOut], **errors(401, 422)}, operation_id="kb_search",
@@ -124,10 +124,15 @@ class DeflectionRow(Schema):
     count: int
 
 
-@deflections.get("", response={200: list[DeflectionRow], **errors(401, 403)},
+class DeflectionQuery(InputSchema):
+    since: DateTimeIn | None = Field(None, description="Only deflections from then on")
+
+
+@deflections.get("", response={200: list[DeflectionRow], **errors(401, 403, 422)},
                  operation_id="kb_deflections",
                  summary="Problems solved by articles without a ticket, per service (staff)")
-def deflections_per_service(request, since: datetime | None = None):
+def deflections_per_service(request, filters: Query[DeflectionQuery]):
+    since = filters.since
     from servista.core.exceptions import Forbidden
     from servista.core.permissions import is_agent
 

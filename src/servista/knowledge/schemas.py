@@ -8,7 +8,7 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import StrictBool, StrictInt
 
-from servista.core.schemas import InputSchema, Ref, RefIn, UserRef, members
+from servista.core.schemas import DateIn, InputSchema, Ref, RefIn, UserRef, members
 
 from .choices import ArticleState, Audience
 
@@ -76,7 +76,7 @@ class ArticleIn(InputSchema):
     owner: RefIn | None = None
     audience: AudienceValue = Audience.AGENTS
     audience_group: RefIn | None = None
-    review_due: date | None = None
+    review_due: DateIn | None = None
 
 
 class ArticlePatch(InputSchema):
@@ -92,19 +92,14 @@ class ArticlePatch(InputSchema):
     owner: RefIn = None
     audience: AudienceValue = None
     audience_group: RefIn | None = None
-    review_due: date | None = None
+    review_due: DateIn | None = None
     state: StateValue = None
     reason: str = None
     version: StrictInt = None
 
 
-class RequiredReasonIn(InputSchema):
-    reason: str = Field(..., min_length=1)
-    version: StrictInt | None = None
-
-
 class ReviewedIn(InputSchema):
-    review_due: date | None = None
+    review_due: DateIn | None = None
     reason: str = ""
     version: StrictInt | None = None
 

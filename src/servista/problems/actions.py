@@ -4,7 +4,7 @@ command line (``servista problem <verb>``)."""
 
 from servista.core.records.actions import Action, ActionSet, assign_action, take_action
 from servista.core.records.forms import ReasonForm, RequiredReasonForm
-from servista.core.schemas import ReasonIn
+from servista.core.schemas import ReasonIn, RequiredReasonIn
 from servista.incidents.models import Incident
 
 from . import services
@@ -22,9 +22,8 @@ from .schemas import (
     ApplyWorkaroundIn,
     KnownErrorIn,
     LinkIncidentsIn,
+    ProblemResolveIn,
     ReassessIn,
-    RequiredReasonIn,
-    ResolveIn,
 )
 
 State = ProblemState
@@ -105,7 +104,7 @@ ACTIONS = ActionSet(
            run=lambda prb, user, data, version: services.reassess(
                prb, user, note=data.get("note", ""), review_due=data.get("review_due"),
                expected_version=version)),
-    Action("resolve", "Resolve", form=ResolveForm, schema=ResolveIn, target=State.RESOLVED,
+    Action("resolve", "Resolve", form=ResolveForm, schema=ProblemResolveIn, target=State.RESOLVED,
            style="success", cli_flags={"resolution_code": ("--code",),
                                        "resolution_notes": ("--notes",)},
            summary="Resolve (code and notes required); optionally its open incidents too",

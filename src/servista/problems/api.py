@@ -5,22 +5,23 @@ resource, configured, with the incidents it causes), /api/v1/known-errors
 /api/v1/problem-candidates (repeat-incident detection). Every change goes
 through services.py (and trends.py for the candidates)."""
 
-from datetime import datetime
+from typing import Literal
 
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 from ninja.decorators import decorate_view
 
 from servista.accounts.models import Group
 from servista.core import lookup
 from servista.core.api import get_object, idempotent, paginate, refuse_unknown_params
-from servista.core.model_api import ERRORS, errors
+from servista.core.model_api import ERRORS, LIMIT, OFFSET, errors
 from servista.core.permissions import policy_for, restrict
 from servista.core.records.api import RecordAPI
-from servista.core.schemas import Page
+from servista.core.schemas import DateTimeIn, InputSchema, Page
 from servista.incidents.models import Incident
 
 from . import services, trends
 from .actions import ACTIONS
+from .choices import CandidateStatus, Dimension
 from .filtersets import ProblemFilterSet
 from .models import Problem, ProblemCandidate
 from .schemas import (
@@ -81,32 +82,43 @@ def problem_incidents(request, ident: str):
 known = Router(tags=["known-errors"])
 
 
+class KnownErrorQuery(InputSchema):
+    q: str = Field("", description="Words of the symptoms, root cause or workaround")
+
+
 @known.get("", response={200: Page[ProblemOut], **errors(401, 422)},
            operation_id="list_known_errors",
            summary="The known error database: unresolved known errors, with symptoms, root "
                    "cause and workaround (q= searches them)")
-def known_errors(request, q: str = "", limit: int | None = None, offset: int = 0):
+def known_errors(request, filters: Query[KnownErrorQuery], limit: int | None = LIMIT,
+                 offset: int = OFFSET):
     refuse_unknown_params(request, {"q", "limit", "offset"})
+    q = filters.q
     rows = restrict(resource.get_queryset(request), request.auth) \
         .filter(pk__in=services.known_errors().values("pk"))
     if q.strip():
         from servista.core import search
 
         rows = rows.filter(search.matches(Problem, q, using=rows.db))
-    return resource.respond_page(paginate(rows.order_by("priority", "-id"), limit, offset))
+    return resource.respond_page(paginate(rows.order_by("priority", "-id"), limit, offset),
+                                 request.auth)
 
 
 analysis = Router(tags=["problem analysis"])
 
 
-class Period(Schema):
-    dimension: str = "category"
-    since: datetime | None = None
-    until: datetime | None = None
+class Period(InputSchema):
+    dimension: Literal[tuple(Dimension.values)] = Dimension.CATEGORY
+    since: DateTimeIn | None = None
+    until: DateTimeIn | None = None
 
 
 class TrendPeriod(Period):
-    interval: str = "week"
+    interval: Literal[tuple(trends.INTERVALS)] = "week"
+
+
+class CandidateQuery(InputSchema):
+    status: Literal[tuple(CandidateStatus.values)] = CandidateStatus.PROPOSED
 
 
 def _require_staff(request):
@@ -158,14 +170,8 @@ def _candidates(request):
 @candidates.get("", response={200: list[CandidateOut], **errors(401, 422)},
                 operation_id="list_problem_candidates",
                 summary="Problem candidates from repeated incidents (proposed first)")
-def list_candidates(request, status: str = "proposed"):
-    from servista.core.exceptions import ValidationFailed
-
-    from .choices import CandidateStatus
-
-    if status not in CandidateStatus.labels:
-        raise ValidationFailed.field("status", f"Use one of {', '.join(CandidateStatus.labels)}.")
-    rows = _candidates(request).filter(status=status)[:200]
+def list_candidates(request, filters: Query[CandidateQuery]):
+    rows = _candidates(request).filter(status=filters.status)[:200]
     return [candidate_out(c) for c in rows]
 
 

@@ -7,9 +7,17 @@ from ninja import Field, Schema
 from pydantic import StrictBool, StrictInt
 
 from servista.core.records.schemas import Level, PriorityValue
-from servista.core.schemas import InputSchema, Ref, RefIn, UserRef, WholeNumber, members
+from servista.core.schemas import DateIn, InputSchema, Ref, RefIn, UserRef, WholeNumber, members
 
-from .choices import CauseKind, Dimension, ProblemResolution, ProblemState, RcaMethod, Source
+from .choices import (
+    FISHBONE_CATEGORIES,
+    CauseKind,
+    Dimension,
+    ProblemResolution,
+    ProblemState,
+    RcaMethod,
+    Source,
+)
 
 StateValue = Literal[tuple(ProblemState.values)]
 ProbabilityValue = Annotated[Literal[1, 2, 3], WholeNumber]
@@ -19,9 +27,31 @@ ResolutionValue = Literal[(*ProblemResolution.values, "")]
 DimensionValue = Literal[tuple(Dimension.values)]
 
 
-class Cause(Schema):
+class Cause(InputSchema):
     cause: str
     kind: Literal[tuple(CauseKind.values)] = CauseKind.OCCURRENCE
+
+
+class Why(InputSchema):
+    why: str = ""
+    because: str = ""
+
+
+class TimelineEvent(InputSchema):
+    at: str = ""
+    what: str = ""
+
+
+class RcaIn(InputSchema):
+    """The analysis, structured by its method: ``whys`` (5 whys), ``effect``
+    and ``bones`` by category (fishbone), ``events`` (timeline), ``notes``
+    (other). The service says which the method needs."""
+
+    whys: list[Why] | None = None
+    effect: str | None = None
+    bones: dict[Literal[FISHBONE_CATEGORIES], list[str]] | None = None
+    events: list[TimelineEvent] | None = None
+    notes: str | None = None
 
 
 class ProblemOut(Schema):
@@ -111,7 +141,7 @@ class ProblemPatch(InputSchema):
     workaround: str = None
     root_cause: str = None
     rca_method: MethodValue = None
-    rca: dict = None
+    rca: RcaIn = None
     contributing_causes: list[Cause] = None
     assignment_group: RefIn | None = None
     assigned_to: RefIn | None = None
@@ -130,7 +160,7 @@ class LinkIncidentsIn(InputSchema):
 class AnalysisIn(InputSchema):
     root_cause: str = ""
     rca_method: MethodValue = ""
-    rca: dict = {}
+    rca: RcaIn = RcaIn()
     contributing_causes: list[Cause] = []
     version: StrictInt | None = None
 
@@ -143,7 +173,7 @@ class KnownErrorIn(InputSchema):
     version: StrictInt | None = None
 
 
-class ResolveIn(InputSchema):
+class ProblemResolveIn(InputSchema):
     resolution_code: ResolutionValue = ""
     resolution_notes: str = ""
     resolve_incidents: StrictBool = Field(False, description="Resolve the open linked "
@@ -151,14 +181,9 @@ class ResolveIn(InputSchema):
     version: StrictInt | None = None
 
 
-class RequiredReasonIn(InputSchema):
-    reason: str = Field(..., min_length=1)
-    version: StrictInt | None = None
-
-
 class ReassessIn(InputSchema):
     note: str = Field(..., min_length=1)
-    review_due: date | None = None
+    review_due: DateIn | None = None
     version: StrictInt | None = None
 
 
