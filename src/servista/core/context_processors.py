@@ -1,4 +1,4 @@
-from servista.core import shell
+from servista.core import personal, shell
 from servista.core.permissions import is_agent, is_manager
 
 
@@ -9,7 +9,10 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     new_entries = shell.new_entries(user)
+    preference = personal.preference(user)
     return {
+        "shortcuts_enabled": preference.keyboard_shortcuts,
+        "theme": preference.theme,
         "is_agent": is_agent(user),
         "is_manager": is_manager(user),
         "shell_nav": shell.navigation(user),

@@ -19,7 +19,7 @@ from django.views import View
 from django_tables2 import RequestConfig
 from django_tables2.utils import AttributeDict
 
-from servista.core import lookup, search, shell
+from servista.core import export, lookup, personal, search, shell
 from servista.core import services as records
 from servista.core.api import count_rows
 from servista.core.exceptions import DomainError, Forbidden, NotFound
@@ -125,6 +125,8 @@ class ObjectListView(ObjectMixin, View):
     per_page = 25
     max_per_page = 200
     bulk_actions = False
+    fixed_columns = ("selection",)  # always shown (not in the column chooser)
+    export_name = ""                # the exported file's name (default: the model's)
 
     def get_filtered(self):
         qs = self.get_queryset()
@@ -140,11 +142,29 @@ class ObjectListView(ObjectMixin, View):
         the table's own default."""
         return None
 
-    def get_table(self, queryset):
-        table = self.table(queryset, order_by=self.default_order_by())
+    def column_choices(self) -> list[tuple[str, str]]:
+        """(name, header) of the columns a person may show or hide."""
+        table = self.table(self.queryset.model._default_manager.none())
+        return [(column.name, str(column.header) or column.name) for column in table.columns
+                if column.name not in self.fixed_columns]
+
+    def excluded_columns(self) -> tuple[str, ...]:
+        """The columns left out by ``?columns=`` (a personal view); every
+        column when it names none, or none that exist."""
+        wanted = set(self.request.GET.getlist("columns"))
+        names = [name for name in self.table.base_columns if name not in self.fixed_columns]
+        if not wanted & set(names):
+            return ()
+        return tuple(name for name in names if name not in wanted)
+
+    def get_table(self, queryset, paginate=True):
+        table = self.table(queryset, order_by=self.default_order_by(),
+                           exclude=self.excluded_columns())
         # Sorting comes from the request; the page and its size are read
         # here, clamped, so that junk (?per_page=-5, ?page=x) cannot fail.
         RequestConfig(self.request, paginate=False).configure(table)
+        if not paginate:
+            return table
         per_page = int_param(self.request, table.prefixed_per_page_field, self.per_page,
                              high=self.max_per_page)
         page = int_param(self.request, table.prefixed_page_field, 1)
@@ -176,7 +196,7 @@ class ObjectListView(ObjectMixin, View):
         shown = [field for field in form if field.name not in hidden_names]
         # The table's sort and page size ride along too: filtering keeps them
         # (and starts again at page 1).
-        carried = [(name, value) for name in (*sorted(hidden_names), "sort", "per_page")
+        carried = [(name, value) for name in (*sorted(hidden_names), "sort", "per_page", "columns")
                    for value in self.request.GET.getlist(name) if value]
         return shown, carried
 
@@ -192,11 +212,39 @@ class ObjectListView(ObjectMixin, View):
             "table": self.get_table(queryset),
             "bulk_actions": self.bulk_actions,
             "can_create": policy_for(self.queryset.model).can(self.request.user, "create"),
+            "list_tools": self.list_tools(),
         }
         context.update(extra)
         return context
 
+    def list_tools(self) -> dict:
+        """Saved views, the column chooser and the export links."""
+        request = self.request
+        query = request.GET.copy()
+        for name in ("page", "export"):
+            query.pop(name, None)
+        shown = set(request.GET.getlist("columns"))
+        columns = [(name, header, not shown or name in shown)
+                   for name, header in self.column_choices()]
+        return {
+            "views": list(personal.visible_views(request.user, request.path)),
+            "groups": list(request.user.support_groups.all()),
+            "query": query.urlencode(),
+            "columns": columns,
+            "carried": [(name, value) for name, values in query.lists() if name != "columns"
+                        for value in values],
+        }
+
+    def export(self, fmt: str):
+        queryset, filterset = self.get_filtered()
+        table = self.get_table(queryset, paginate=False)
+        stem = self.export_name or str(self.queryset.model._meta.verbose_name_plural)
+        return export.response(table, fmt, stem.replace(" ", "-"))
+
     def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("export")
+        if fmt in export.FORMATS:
+            return self.export(fmt)
         context = self.get_context()
         if request.htmx and not request.htmx.boosted and request.htmx.target == "results":
             return render(request, self.results_template, context)

@@ -3,6 +3,7 @@ from .idempotency import IdempotencyKey
 from .journal import JournalEntry
 from .links import Link
 from .numbering import Counter
+from .preferences import Preference, SavedView
 from .priority import PriorityMatrix
 from .records import WorkRecord
 from .tasks import Task, WorkerHeartbeat
@@ -13,8 +14,10 @@ __all__ = [
     "IdempotencyKey",
     "JournalEntry",
     "Link",
+    "Preference",
     "PriorityMatrix",
     "RequestQuota",
+    "SavedView",
     "Task",
     "ValidatedModel",
     "WorkRecord",

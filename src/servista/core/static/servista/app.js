@@ -227,6 +227,8 @@
 
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event)) { return; }
+    // Single-key shortcuts can be turned off (WCAG 2.1.4): the user's preference.
+    if (document.body.getAttribute("data-shortcuts") === "off") { return; }
     var key = event.key;
     if (pending === "g") {
       // "g" then a letter: the navigation entry registered with that shortcut.
