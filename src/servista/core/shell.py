@@ -15,7 +15,10 @@ Each app registers its part from its ``shell.py`` (imported by the app's
   show (the self-service portal);
 * ``list_action(...)``: a button of another practice on the bulk bar of a
   record list: the selected records are posted to its page (the incidents
-  selected on their list, to a problem).
+  selected on their list, to a problem);
+* ``dashboard(...)``: a section of the dashboard (``/dashboard/``): its
+  figures over a period, drawn by its template (the service desk's open
+  incidents, trend and rates).
 
 Entries are ordered by ``weight`` (lower first). Visibility is a predicate
 of the user (``core.permissions``), so the frame never shows a link that
@@ -109,6 +112,18 @@ class ListAction:
         return reverse(self.url)
 
 
+@dataclass(frozen=True)
+class DashboardSection:
+    """A section of the dashboard: ``figures(user, days)`` gives the
+    template's ``figures`` over the last ``days`` days."""
+
+    title: str
+    template: str
+    figures: Callable
+    visible: Callable = is_agent
+    weight: int = 100
+
+
 @dataclass
 class Registry:
     nav: list[NavEntry] = field(default_factory=list)
@@ -118,6 +133,7 @@ class Registry:
     panels: list[Panel] = field(default_factory=list)
     requester_pages: list[Callable] = field(default_factory=list)
     list_actions: list[ListAction] = field(default_factory=list)
+    dashboards: list[DashboardSection] = field(default_factory=list)
 
 
 registry = Registry()
@@ -152,6 +168,10 @@ def panel(title: str, template: str, context: Callable, *, models, **options) ->
 
 def list_action(label: str, url: str, *, models, **options) -> ListAction:
     return _add(registry.list_actions, ListAction(label, url, tuple(models), **options))
+
+
+def dashboard(title: str, template: str, figures: Callable, **options) -> DashboardSection:
+    return _add(registry.dashboards, DashboardSection(title, template, figures, **options))
 
 
 def requester_page(url_of: Callable) -> None:
@@ -236,3 +256,14 @@ def requester_url(record) -> str | None:
         if url:
             return url
     return None
+
+
+def dashboard_sections(user, days: int) -> list[dict]:
+    """The dashboard's sections ``user`` may see, with their figures."""
+    return [{"title": entry.title, "template": entry.template,
+             "figures": entry.figures(user, days)}
+            for entry in registry.dashboards if entry.visible(user)]
+
+
+def has_dashboard(user) -> bool:
+    return any(entry.visible(user) for entry in registry.dashboards)

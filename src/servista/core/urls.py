@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("search/", views.global_search, name="search"),
     path("priority-preview", views.priority_preview, name="priority_preview"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("preferences/", personal_views.preferences, name="preferences"),
     path("views/save/", personal_views.save_view, name="saved_view_save"),
     path("views/<int:ident>/delete/", personal_views.delete_view, name="saved_view_delete"),

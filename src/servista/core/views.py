@@ -1,6 +1,7 @@
 import sys
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -112,3 +113,24 @@ def priority_preview(request):
     except (ValueError, DomainError):
         return HttpResponse("")
     return HttpResponse(priority_badge(priority))
+
+
+DASHBOARD_DAYS = (7, 14, 30, 90)
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    """The sections the apps registered (core/shell.py), over the last
+    ``days`` days (7, 14, 30 or 90)."""
+    if not shell.has_dashboard(request.user):
+        raise PermissionDenied("The dashboard is for the support staff.")
+    try:
+        days = int(request.GET.get("days", 14))
+    except ValueError:
+        days = 14
+    if days not in DASHBOARD_DAYS:
+        days = 14
+    return render(request, "core/dashboard.html", {
+        "title": "Dashboard", "days": days, "choices": DASHBOARD_DAYS,
+        "sections": shell.dashboard_sections(request.user, days)})

@@ -4,10 +4,13 @@ kit's resources, configured; every change goes through services.py."""
 from ninja import Query, Router
 
 from servista.core import lookup
+from servista.core.api import refuse_unknown_params
+from servista.core.exceptions import Forbidden
 from servista.core.model_api import ModelAPI, errors
+from servista.core.permissions import is_agent
 from servista.core.records.api import RecordAPI
 
-from . import services
+from . import figures, services
 from .actions import ACTIONS
 from .filtersets import CategoryFilterSet, IncidentFilterSet
 from .models import Category, Incident
@@ -16,6 +19,8 @@ from .schemas import (
     CategoryIn,
     CategoryOut,
     CategoryPatch,
+    DeskDashboardOut,
+    DeskDashboardQuery,
     IncidentIn,
     IncidentOut,
     IncidentPatch,
@@ -102,6 +107,21 @@ def suggest_for_text(request, filters: Query[SuggestionsQuery]):
     return suggestions_out(services.suggestions(request.auth, filters.text))
 
 
+dashboard_router = Router(tags=["incidents"])
+
+
+@dashboard_router.get("", response={200: DeskDashboardOut, **errors(401, 403, 422)},
+                      operation_id="incident_dashboard",
+                      summary="The service desk's figures: open incidents by priority, group "
+                              "and age; created and resolved per day; first-contact resolution "
+                              "and reassignment rates; open major incidents (support staff)")
+def desk_dashboard(request, filters: Query[DeskDashboardQuery]):
+    refuse_unknown_params(request, {"days"})
+    if not is_agent(request.auth):
+        raise Forbidden("The dashboard is for the support staff.")
+    return figures.desk_figures(request.auth, filters.days)
+
+
 class CategoryAPI(ModelAPI):
     model = Category
     name = "incident-categories"
@@ -118,4 +138,4 @@ categories = CategoryAPI().router()
 
 
 ROUTES = [("/incidents", router), ("/incident-categories", categories),
-          ("/incident-suggestions", suggest_router)]
+          ("/incident-suggestions", suggest_router), ("/incident-dashboard", dashboard_router)]

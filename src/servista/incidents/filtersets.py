@@ -5,6 +5,7 @@ from servista.core.filtersets import BaseFilterSet, ChoicesFilter, RefFilter, ye
 from servista.core.records.filtersets import WorkRecordFilterSet
 
 from .choices import Channel
+from .figures import FIRST_CONTACT
 from .models import Category, Incident
 
 
@@ -23,8 +24,30 @@ class IncidentFilterSet(WorkRecordFilterSet):
     is_major = django_filters.BooleanFilter(label="Major incident", widget=yes_no())
     escalated = django_filters.BooleanFilter(widget=yes_no())
     parent = RefFilter(model=Incident, label="Parent incident")
+    # Behind the service desk dashboard's figures (index: state, resolved_at).
+    resolved_after = django_filters.IsoDateTimeFilter(field_name="resolved_at",
+                                                      lookup_expr="gte", label="Resolved after")
+    resolved_before = django_filters.IsoDateTimeFilter(field_name="resolved_at",
+                                                       lookup_expr="lt", label="Resolved before")
+    reassigned = django_filters.BooleanFilter(method="filter_reassigned", widget=yes_no(),
+                                              label="Reassigned at least once")
+    first_contact = django_filters.BooleanFilter(
+        method="filter_first_contact", widget=yes_no(),
+        label="Resolved at first contact (never reassigned, escalated or reopened)")
 
-    hidden_in_ui = (*WorkRecordFilterSet.hidden_in_ui, "channel", "organization", "parent")
+    hidden_in_ui = (*WorkRecordFilterSet.hidden_in_ui, "channel", "organization", "parent",
+                    "resolved_after", "resolved_before", "reassigned", "first_contact")
+
+    def filter_reassigned(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(reassignment_count__gt=0) if value \
+            else queryset.filter(reassignment_count=0)
+
+    def filter_first_contact(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(FIRST_CONTACT) if value else queryset.exclude(FIRST_CONTACT)
 
     class Meta:
         model = Incident

@@ -173,3 +173,78 @@ class SuggestionsOut(Schema):
 
 class SuggestionsQuery(InputSchema):
     text: str = Field(..., min_length=1, max_length=2000)
+
+
+# --- the service desk dashboard (incidents/figures.py) ----------------------------------
+
+
+class DeskDashboardQuery(InputSchema):
+    days: int = Field(14, ge=1, le=90, description="The trend and the rates cover the last "
+                                                   "this many days, today included (1 to 90).")
+
+
+class PriorityCount(Schema):
+    priority: int
+    label: str
+    count: int
+    url: str = Field(description="The incident list behind the figure")
+
+
+class GroupCount(Schema):
+    id: int | None = Field(description="The group's id; null: incidents without a group")
+    name: str
+    count: int
+    url: str
+
+
+class AgeBucket(Schema):
+    bucket: Literal["under_1d", "1_to_3d", "3_to_7d", "7_to_30d", "over_30d"]
+    label: str
+    count: int
+    url: str
+
+
+class TrendDay(Schema):
+    day: str = Field(description="YYYY-MM-DD, in the server's time zone")
+    created: int
+    resolved: int
+    created_url: str
+    resolved_url: str
+
+
+class DeskRate(Schema):
+    resolved: int = Field(description="Incidents resolved in the period")
+    count: int
+    rate: float | None = Field(description="count / resolved; null when none was resolved")
+    url: str
+
+
+class MajorIncidentRow(Schema):
+    number: str
+    short_description: str
+    priority: int
+    opened_at: datetime
+
+
+class MajorBacklog(Schema):
+    count: int
+    url: str
+    incidents: list[MajorIncidentRow] = Field(description="The ten most urgent, oldest first")
+
+
+class DeskDashboardOut(Schema):
+    days: int
+    since: datetime
+    open_total: int
+    open_by_priority: list[PriorityCount]
+    open_by_group: list[GroupCount] = Field(description="The ten groups with most open "
+                                                        "incidents")
+    more_groups: bool
+    aging: list[AgeBucket]
+    trend: list[TrendDay]
+    first_contact_resolution: DeskRate = Field(
+        description="Resolved in the period by the group that first had them, never "
+                    "reassigned, escalated or reopened")
+    reassignment: DeskRate = Field(description="Resolved in the period after at least one "
+                                               "reassignment")
+    major_backlog: MajorBacklog

@@ -11,6 +11,7 @@ from servista.cmdb.models import ConfigurationItem
 from servista.core import shell
 from servista.core.permissions import is_agent, restrict
 
+from . import figures
 from .choices import IncidentState
 from .models import Incident
 
@@ -63,3 +64,54 @@ shell.panel("Open incidents", TEMPLATE, service_incidents, models=[Service], wei
 shell.panel("Open incidents", TEMPLATE, ci_incidents, models=[ConfigurationItem], weight=20)
 shell.panel("Open incidents", TEMPLATE, group_incidents, models=[Group], weight=20)
 shell.panel("Open incidents", TEMPLATE, person_incidents, models=[User], weight=20)
+
+
+# --- the service desk dashboard ------------------------------------------------------
+
+def _chart(key, title, axis, kind, labels, series):
+    rows = [{"label": label, "cells": [{"value": serie["values"][i], "url": serie["urls"][i]}
+                                       for serie in series]}
+            for i, label in enumerate(labels)]
+    return {"key": key, "title": title, "axis": axis, "data_id": f"chart-{key}-data",
+            "spec": {"kind": kind, "labels": labels, "series": series}, "rows": rows}
+
+
+def desk_dashboard(user, days):
+    """The figures of incidents/figures.py, with the charts that draw them."""
+    data = figures.desk_figures(user, days)
+    by_priority = data["open_by_priority"]
+    groups = data["open_by_group"]
+    trend = data["trend"]
+    data["charts"] = [
+        _chart("priority", "Open incidents by priority", "Priority", "bar",
+               [row["label"] for row in by_priority],
+               [{"name": "Open", "values": [row["count"] for row in by_priority],
+                 "urls": [row["url"] for row in by_priority]}]),
+        _chart("groups", "Open incidents by group", "Group", "hbar",
+               [row["name"] for row in groups],
+               [{"name": "Open", "values": [row["count"] for row in groups],
+                 "urls": [row["url"] for row in groups], "color": "#0a58ca"}]),
+        _chart("aging", "Age of the open incidents", "Age", "bar",
+               [row["label"] for row in data["aging"]],
+               [{"name": "Open", "values": [row["count"] for row in data["aging"]],
+                 "urls": [row["url"] for row in data["aging"]], "color": "#6f42c1"}]),
+        _chart("trend", f"Created and resolved per day (last {data['days']} days)", "Day",
+               "line", [row["day"] for row in trend],
+               [{"name": "Created", "values": [row["created"] for row in trend],
+                 "urls": [row["created_url"] for row in trend], "color": "#b02a37"},
+                {"name": "Resolved", "values": [row["resolved"] for row in trend],
+                 "urls": [row["resolved_url"] for row in trend], "color": "#198754"}]),
+    ]
+    return data
+
+
+def nothing_assigned(user) -> bool:
+    """Support staff with no open incident of their own land on the dashboard."""
+    return is_agent(user) and not Incident.objects.filter(
+        assigned_to=user, state__in=IncidentState.OPEN).exists()
+
+
+shell.dashboard("Service desk", "incidents/dashboard/desk.html", desk_dashboard, weight=10)
+shell.nav("Dashboard", "dashboard", icon="speedometer2", weight=15, shortcut="g d",
+          shortcut_help="Dashboard")
+shell.home("dashboard", applies=nothing_assigned, weight=5)
