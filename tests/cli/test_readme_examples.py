@@ -39,6 +39,7 @@ import servista
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 RUN = ("The command line", "The API in one minute",
+       "The service desk's dashboard, views and exports",
        "Problems, known errors and knowledge")
 NOT_RUN = ("The two commands", "Running in production")
 SHELLS = ("sh", "bash", "shell")

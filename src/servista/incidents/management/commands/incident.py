@@ -13,12 +13,18 @@
     servista incident priority --as USER INC0001001 (--set N | --matrix) --reason "..."
     servista incident major --as USER INC0001001 --manager M [--swarm A --swarm B] [--reason ..]
     servista incident swarm | stand-down | clear-escalation | parent ...
+    servista incident dashboard --as USER [--days 14]
 
 The verbs are the kit's (``core.records.cli``) and the incident actions'
 (``incidents.actions``), through ``incidents.services``.
 """
 
+from django.core.management import CommandError
+
+from servista.core.exceptions import Forbidden
+from servista.core.permissions import is_agent
 from servista.core.records.cli import RecordCommand, when
+from servista.incidents import figures
 from servista.incidents.api import resource
 
 
@@ -28,6 +34,40 @@ class Command(RecordCommand):
     flags = {"resolution_code": ("--code",), "resolution_notes": ("--notes",),
              "is_major": ("--major",)}
     list_filters = ("state", "assignment_group", "assigned_to", "priority", "q", "is_major")
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        sub = next(action for action in parser._subparsers._group_actions
+                   if action.dest == "verb")
+        board = sub.add_parser("dashboard", help="the service desk's figures (as the "
+                                                 "dashboard and GET /api/v1/incident-dashboard)")
+        board.add_argument("--as", dest="username", required=True, metavar="USERNAME",
+                           help="the user who acts")
+        board.add_argument("--days", type=int, default=figures.DAYS_DEFAULT,
+                           help=f"the trend and rates cover this many days (1 to "
+                                f"{figures.DAYS_MAX})")
+
+    def do_dashboard(self, actor, days, **options):
+        if not is_agent(actor):
+            raise Forbidden("The dashboard is for the support staff.")
+        if not 1 <= days <= figures.DAYS_MAX:
+            raise CommandError(f"--days: from 1 to {figures.DAYS_MAX}.")
+        data = figures.desk_figures(actor, days)
+        rate = lambda part: "—" if part["rate"] is None else f"{part['rate']:.0%}"  # noqa: E731
+        write = self.stdout.write
+        write(f"Open incidents: {data['open_total']}")
+        write("By priority: " + ", ".join(f"{row['label']}: {row['count']}"
+                                           for row in data["open_by_priority"]))
+        write("By group: " + ", ".join(f"{row['name']}: {row['count']}"
+                                        for row in data["open_by_group"]))
+        write("Age: " + ", ".join(f"{row['label']}: {row['count']}" for row in data["aging"]))
+        created = sum(day["created"] for day in data["trend"])
+        resolved = sum(day["resolved"] for day in data["trend"])
+        write(f"Last {data['days']} days: {created} created, {resolved} resolved")
+        fcr, moved = data["first_contact_resolution"], data["reassignment"]
+        write(f"First-contact resolution: {rate(fcr)} ({fcr['count']} of {fcr['resolved']})")
+        write(f"Reassignment rate: {rate(moved)} ({moved['count']} of {moved['resolved']})")
+        write(f"Open major incidents: {data['major_backlog']['count']}")
 
     def show_rows(self, inc):
         return [
