@@ -46,6 +46,8 @@ def test_report_take_resolve_and_see_resolved(live_server, page):
 
     # The agent finds it in their groups' unassigned queue, takes and resolves it.
     sign_in(page, base, "alice")
+    expect(page).to_have_url(f"{base}/dashboard/")  # nothing assigned to her yet
+    page.click("a[data-shortcut='g w']")
     expect(page).to_have_url(f"{base}/incidents/queue/mine/")
     page.click("#queue-groups")
     row = page.locator(f"tr[data-number='{incident.number}']")

@@ -47,8 +47,8 @@ class LinkKindRegistryTest(ServistaTestCase):
 
 class HomePageTest(ServistaTestCase):
     def test_each_role_lands_where_the_apps_say(self):
-        self.client.force_login(self.cast.agent)
-        self.assertRedirects(self.client.get("/"), "/incidents/queue/mine/")
+        self.client.force_login(self.cast.agent)  # nothing assigned: the dashboard
+        self.assertRedirects(self.client.get("/"), "/dashboard/")
         self.client.force_login(self.cast.requester)
         self.assertRedirects(self.client.get("/"), "/portal/")
         saved = list(shell.registry.home)

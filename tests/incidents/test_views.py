@@ -62,8 +62,10 @@ class WorkspaceTest(ServistaTestCase):
         self.assertRedirects(r, "/portal/")
         r = self.client.get("/")
         self.assertRedirects(r, "/portal/")
+        # An agent with nothing assigned lands on the dashboard (its own test:
+        # tests/incidents/test_desk_dashboard.py).
         self.client.force_login(self.cast.agent)
-        self.assertRedirects(self.client.get("/"), "/incidents/queue/mine/")
+        self.assertRedirects(self.client.get("/"), "/dashboard/")
 
     def test_filters_and_bad_filter(self):
         a = IncidentFactory(caller=self.cast.requester, impact=1, urgency=1)
