@@ -55,7 +55,7 @@ def test_agent_pages(live_server, checked_page, cast):
     sign_in(page, live_server.url, "alice")
     for path in ("/incidents/queue/mine/", "/incidents/", inc.get_absolute_url(),
                  f"{inc.get_absolute_url()}edit/", "/incidents/new/", "/problems/",
-                 "/knowledge/", "/"):
+                 "/knowledge/", "/dashboard/", "/preferences/"):
         page.goto(f"{live_server.url}{path}")
         axe.assert_accessible(page)
 
