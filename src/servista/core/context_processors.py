@@ -9,7 +9,7 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     new_entries = shell.new_entries(user)
-    preference = personal.preference(user)
+    preference = getattr(request, "preference", None) or personal.preference(user)
     return {
         "shortcuts_enabled": preference.keyboard_shortcuts,
         "theme": preference.theme,

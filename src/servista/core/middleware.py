@@ -94,3 +94,32 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         response[HEADER] = header
         request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         return response
+
+
+class PreferencesMiddleware:
+    """A signed-in person's preferences for the request (``request.preference``):
+    dates and times are shown in their time zone when they chose one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import zoneinfo
+
+        from django.utils import timezone
+
+        from servista.core import personal
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        request.preference = preference = personal.preference(user)
+        if preference.time_zone:
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(preference.time_zone))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                pass
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

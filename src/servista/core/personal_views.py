@@ -3,6 +3,7 @@ and the preferences page. The rules are in core/personal.py."""
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -84,3 +85,31 @@ def preferences(request):
     template = "core/includes/form.html" if request.htmx and status == 422 \
         else "core/preferences.html"
     return render(request, template, context, status=status)
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """Change one's own password (the current one first; the site's password
+    rules apply); the session stays signed in, other sessions are signed out."""
+
+    template_name = "core/password_change.html"
+    extra_context = {"title": "Change your password"}
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        from servista.core.forms import style_fields
+
+        style_fields(form)
+        return form
+
+    def get_success_url(self):
+        return reverse("preferences")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Your password was changed.")
+        return response
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 422
+        return response

@@ -11,6 +11,8 @@ urlpatterns = [
     path("priority-preview", views.priority_preview, name="priority_preview"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("preferences/", personal_views.preferences, name="preferences"),
+    path("preferences/password/", personal_views.PasswordChange.as_view(),
+         name="password_change"),
     path("views/save/", personal_views.save_view, name="saved_view_save"),
     path("views/<int:ident>/delete/", personal_views.delete_view, name="saved_view_delete"),
 ]
