@@ -17,8 +17,9 @@
     chart.setOption({
       aria: { enabled: true },
       tooltip: { trigger: "axis" },
-      legend: spec.series.length > 1 ? { data: spec.series.map(function (s) { return s.name; }) } : undefined,
-      grid: { left: horizontal ? 140 : 48, right: 24, bottom: 64, top: spec.series.length > 1 ? 36 : 16 },
+      legend: spec.series.length > 1 ? { top: 0, data: spec.series.map(function (s) { return s.name; }) } : undefined,
+      grid: { left: horizontal ? 140 : 48, right: 24, bottom: spec.labels.length > 8 ? 80 : 40,
+              top: spec.series.length > 1 ? 36 : 16 },
       xAxis: horizontal ? values : categories,
       yAxis: horizontal ? Object.assign({ inverse: true }, categories) : values,
       series: spec.series.map(function (s) {
