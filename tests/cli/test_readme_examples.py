@@ -182,8 +182,8 @@ def test_readme_examples_run_in_order_on_the_demo(readme_blocks, tmp_path):
         f"README examples failed (exit {result.returncode}) after {seconds:.0f} s\n"
         f"--- stderr\n{result.stderr[-4000:]}\n--- stdout (end)\n{result.stdout[-4000:]}")
     outputs = re.split(r"^@@ README block \d+ @@\n", result.stdout, flags=re.M)[1:]
-    assert len(outputs) == len(readme_blocks) == 3
-    cli, api, learning = outputs
+    assert len(outputs) == len(readme_blocks) == 4
+    cli, api, desk, learning = outputs
 
     # The command line: one incident, logged, listed, worked and resolved.
     assert re.search(r"^servista \d+\.\d+", cli, re.M)
@@ -211,6 +211,15 @@ def test_readme_examples_run_in_order_on_the_demo(readme_blocks, tmp_path):
     assert (patched["number"], patched["urgency"], patched["priority"], patched["version"]) == (
         created, 3, 3, 2)
     assert api.rstrip().splitlines()[-1] == "412"
+
+    # The dashboard: the figures on the command line, then the same as JSON.
+    assert re.search(r"^Open incidents: \d+$", desk, re.M)
+    assert re.search(r"^First-contact resolution: (\d+%|—) \(\d+ of \d+\)$", desk, re.M)
+    (board,) = json_lines(desk)
+    assert board["days"] == 7 and len(board["trend"]) == 7
+    assert [row["priority"] for row in board["open_by_priority"]] == [1, 2, 3, 4, 5]
+    assert board["open_total"] == sum(row["count"] for row in board["open_by_priority"])
+    assert all(row["url"].startswith("/incidents/?") for row in board["aging"])
 
     # Problems, known errors and knowledge: the learning loop.
     problem = re.search(r"^(PRB\d{7}): Assessed$", learning, re.M).group(1)
