@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class SlaConfig(AppConfig):
+    name = "servista.sla"
+    label = "sla"
+    verbose_name = "Service level management"
+
+    def ready(self):
+        from servista.core import audit
+
+        # Registers the observer that keeps every work record's intervals and timers.
+        from . import services  # noqa: F401
+        from .models import Agreement, Calendar, Target
+
+        audit.register(Calendar, exclude=["updated_at"])
+        audit.register(Agreement)
+        audit.register(Target)

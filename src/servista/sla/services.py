@@ -1,0 +1,419 @@
+"""Service level management: calendars and their arithmetic, agreements,
+the history of every work record as intervals, and its timers.
+
+The engine is generic over work records: ``track`` is told of every
+creation and change of any work record (``core.services.observe_records``)
+and keeps the record's intervals; ``recompute`` derives every timer of a
+record from its intervals, the agreements' targets and calendars, at any
+moment, through the pure ``timers.compute``. Nothing else writes a timer.
+"""
+
+import threading
+from datetime import date, datetime, time, timedelta
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from servista.core import clock
+from servista.core.exceptions import ValidationFailed
+from servista.core.journal import write_entry
+from servista.core.models.journal import JournalKind
+from servista.core.services import observe_records
+
+from . import timers as engine
+from .business_time import DAY_MINUTES, Schedule, check_spans
+from .choices import AgreementKind, TargetKind, TimerStatus
+from .models import (
+    Agreement,
+    Calendar,
+    CalendarException,
+    Holiday,
+    RecordInterval,
+    Target,
+    Timer,
+    TimerEvent,
+    WorkingHours,
+)
+
+# The values of a record its intervals keep (each when the record has it).
+TRACKED = ("state", "assignment_group", "assigned_to", "priority", "hold_reason", "service",
+           "organization")
+
+
+# --- calendars -----------------------------------------------------------------
+
+
+def _minute(value: time | None, *, end: bool = False) -> int:
+    minutes = value.hour * 60 + value.minute
+    return DAY_MINUTES if end and minutes == 0 else minutes
+
+
+_schedules: dict[tuple, Schedule] = {}
+_schedules_lock = threading.Lock()
+
+
+def schedule_of(calendar: Calendar | None) -> Schedule:
+    """The calendar ready for arithmetic (none: round the clock). Kept per
+    process until the calendar changes (``updated_at``)."""
+    if calendar is None:
+        return _ALWAYS
+    key = (calendar.pk, calendar.updated_at)
+    found = _schedules.get(key)
+    if found is None:
+        weekly = [[] for _ in range(7)]
+        for row in WorkingHours.objects.filter(calendar=calendar):
+            weekly[row.weekday].append((_minute(row.start), _minute(row.end, end=True)))
+        exceptions: dict[date, list] = {}
+        for row in CalendarException.objects.filter(calendar=calendar):
+            spans = exceptions.setdefault(row.date, [])
+            if row.start is not None and row.end is not None:
+                spans.append((_minute(row.start), _minute(row.end, end=True)))
+        holidays = set(Holiday.objects.filter(calendar=calendar).values_list("date", flat=True))
+        found = Schedule(calendar.time_zone, weekly, holidays=holidays, exceptions=exceptions)
+        with _schedules_lock:
+            for old in [k for k in _schedules if k[0] == calendar.pk]:
+                del _schedules[old]
+            _schedules[key] = found
+    return found
+
+
+_ALWAYS = Schedule.always()
+
+
+def _touch(calendar: Calendar) -> None:
+    calendar.updated_at = clock.now()
+    calendar.save(update_fields=["updated_at"])
+
+
+def _time(value: str, name: str) -> time:
+    if value in ("24:00", "24:00:00"):
+        return time(0)
+    try:
+        return time.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed.field(name, f"'{value}' is not a time (HH:MM).") from None
+
+
+def _save_valid(obj) -> None:
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise ValidationFailed.from_django(exc) from None
+    obj.save()
+
+
+@transaction.atomic
+def create_calendar(actor, *, name: str, time_zone: str = "UTC", hours=None, country: str = "",
+                    subdivision: str = "", description: str = "") -> Calendar:
+    """A calendar with weekly ``hours`` ({weekday 0-6: [["09:00", "17:00"], ...]})."""
+    if Calendar.objects.filter(name=name).exists():
+        raise ValidationFailed.field("name", f"A calendar named '{name}' exists.")
+    cal = Calendar(name=name, time_zone=time_zone, country=country, subdivision=subdivision,
+                   description=description)
+    _save_valid(cal)
+    set_hours(cal, actor, hours or {})
+    return cal
+
+
+@transaction.atomic
+def set_hours(calendar: Calendar, actor, hours: dict) -> Calendar:
+    """Replace the weekly hours: {weekday: [[start, end], ...]} (00:00 or
+    24:00 as an end is midnight)."""
+    rows = []
+    for weekday, spans in hours.items():
+        day = int(weekday)
+        if not 0 <= day <= 6:
+            raise ValidationFailed.field("hours", f"Weekday {weekday} is not 0 (Monday) to 6.")
+        parsed = [(_time(a, "hours"), _time(b, "hours")) for a, b in spans]
+        try:
+            check_spans([(_minute(a), _minute(b, end=True)) for a, b in parsed])
+        except ValueError as exc:
+            raise ValidationFailed.field("hours", str(exc)) from None
+        rows += [WorkingHours(calendar=calendar, weekday=day, start=a, end=b) for a, b in parsed]
+    WorkingHours.objects.filter(calendar=calendar).delete()
+    WorkingHours.objects.bulk_create(rows)
+    _touch(calendar)
+    return calendar
+
+
+@transaction.atomic
+def add_holiday(calendar: Calendar, actor, day: date, name: str = "") -> Holiday:
+    holiday, _ = Holiday.objects.update_or_create(calendar=calendar, date=day,
+                                                  defaults={"name": name})
+    _touch(calendar)
+    return holiday
+
+
+@transaction.atomic
+def add_exception(calendar: Calendar, actor, day: date, *, name: str = "",
+                  hours: list | None = None) -> list[CalendarException]:
+    """Give ``day`` hours of its own (``hours``: [[start, end], ...]; none or
+    empty: the day is closed), replacing any it had."""
+    parsed = [(_time(a, "hours"), _time(b, "hours")) for a, b in (hours or [])]
+    try:
+        check_spans([(_minute(a), _minute(b, end=True)) for a, b in parsed])
+    except ValueError as exc:
+        raise ValidationFailed.field("hours", str(exc)) from None
+    CalendarException.objects.filter(calendar=calendar, date=day).delete()
+    rows = [CalendarException(calendar=calendar, date=day, name=name, start=a, end=b)
+            for a, b in parsed] or [CalendarException(calendar=calendar, date=day, name=name)]
+    CalendarException.objects.bulk_create(rows)
+    _touch(calendar)
+    return rows
+
+
+@transaction.atomic
+def generate_holidays(calendar: Calendar, actor, years) -> int:
+    """Public holidays of the calendar's country (and region) for ``years``,
+    from the ``holidays`` package; dates already listed are kept."""
+    import holidays as holiday_tables
+
+    if not calendar.country:
+        raise ValidationFailed.field("country", "The calendar names no country.")
+    try:
+        table = holiday_tables.country_holidays(calendar.country,
+                                                subdiv=calendar.subdivision or None,
+                                                years=list(years))
+    except NotImplementedError:
+        raise ValidationFailed.field(
+            "country", f"No public holidays known for '{calendar.country}'"
+                       f"{' / ' + calendar.subdivision if calendar.subdivision else ''}.") from None
+    existing = set(Holiday.objects.filter(calendar=calendar).values_list("date", flat=True))
+    rows = [Holiday(calendar=calendar, date=day, name=name[:150], generated=True)
+            for day, name in sorted(table.items()) if day not in existing]
+    Holiday.objects.bulk_create(rows)
+    _touch(calendar)
+    return len(rows)
+
+
+def add_business_time(calendar: Calendar | None, start: datetime, minutes: int) -> datetime:
+    return schedule_of(calendar).add(start, timedelta(minutes=minutes))
+
+
+def business_minutes_between(calendar: Calendar | None, start: datetime, end: datetime) -> float:
+    return schedule_of(calendar).between(start, end).total_seconds() / 60
+
+
+# --- the history of records -----------------------------------------------------------
+
+
+def type_of(record) -> str:
+    return record._meta.label_lower
+
+
+def values_of(record) -> dict:
+    fields = {f.name: f.attname for f in record._meta.concrete_fields}
+    return {name: getattr(record, fields[name]) for name in TRACKED if name in fields}
+
+
+@observe_records
+def track(record, actor, changes: dict, *, created: bool) -> None:
+    """Keep the record's intervals and timers in step with a change."""
+    if not created and not any(name in changes for name in TRACKED):
+        return
+    rtype = type_of(record)
+    at = record.opened_at if created else record.updated_at
+    if not created:
+        RecordInterval.objects.filter(record_type=rtype, record_id=record.pk,
+                                      end__isnull=True).update(end=at)
+    RecordInterval.objects.create(record_type=rtype, record_id=record.pk, start=at,
+                                  values=values_of(record))
+    recompute(record, actor=actor, now=max(at, clock.now()))
+
+
+def intervals_of(record_type: str, record_id: int) -> list[engine.Segment]:
+    return [engine.Segment(i.start, i.end, i.values) for i in RecordInterval.objects.filter(
+        record_type=record_type, record_id=record_id).order_by("start", "id")]
+
+
+# --- agreements and timers ----------------------------------------------------------------
+
+
+def agreements_for(record) -> list[Agreement]:
+    """The active agreements whose scope covers the record."""
+    rtype = type_of(record)
+    query = Q(record_type=rtype, active=True)
+    org = getattr(record, "organization_id", None)
+    query &= Q(customer__isnull=True) | Q(customer_id=org)
+    query &= Q(service__isnull=True) | Q(service_id=getattr(record, "service_id", None))
+    return list(Agreement.objects.filter(query).select_related("calendar")
+                .prefetch_related("targets__calendar").order_by("id"))
+
+
+def target_for(agreement: Agreement, kind: str, priority) -> Target | None:
+    """The agreement's target of ``kind`` for ``priority`` (or for any)."""
+    best = None
+    for target in agreement.targets.all():
+        if target.kind != kind:
+            continue
+        if target.priority == priority:
+            return target
+        if target.priority is None:
+            best = target
+    return best
+
+
+def rules_of(agreement: Agreement, target: Target) -> engine.Rules:
+    scope, reset_on_change = {}, ()
+    if agreement.kind in (AgreementKind.OLA, AgreementKind.UC):
+        if agreement.group_id:
+            scope = {"assignment_group": [agreement.group_id]}
+        else:
+            reset_on_change = ("assignment_group",)  # each group's own clock
+    return engine.Rules(
+        target=target.duration, scope=scope, start=target.start_when, pause=target.pause_when,
+        stop=target.stop_when, cancel=target.cancel_when, reset=target.reset_when,
+        reset_on_change=reset_on_change, warnings=tuple(target.warnings or ()))
+
+
+def calendar_of(agreement: Agreement, target: Target) -> Calendar | None:
+    return target.calendar or agreement.calendar
+
+
+def _ever_with(segments, group_id) -> bool:
+    return any(s.values.get("assignment_group") == group_id for s in segments)
+
+
+def evaluate(record, *, now: datetime | None = None, segments=None):
+    """[(agreement, target, result)] for the record at ``now``, computed
+    from scratch; nothing is written."""
+    now = now or clock.now()
+    rtype = type_of(record)
+    segments = intervals_of(rtype, record.pk) if segments is None else segments
+    out = []
+    for agreement in agreements_for(record):
+        if agreement.group_id and not _ever_with(segments, agreement.group_id):
+            continue
+        for kind in TargetKind.values:
+            target = target_for(agreement, kind, record.priority)
+            if target is None:
+                continue
+            result = engine.compute(segments, rules_of(agreement, target),
+                                    schedule_of(calendar_of(agreement, target)), now)
+            out.append((agreement, target, result))
+    return out
+
+
+def _status(result: engine.Result) -> str:
+    if result.status == engine.IN_PROGRESS and result.breached:
+        return TimerStatus.BREACHED
+    return result.status
+
+
+def recompute(record, *, actor=None, now: datetime | None = None, segments=None) -> list[Timer]:
+    """Bring every timer of the record to what its history says at ``now``
+    (creating those it lacks), journal what a person should know (pause,
+    resume, re-target), and record the warnings and breaches reached."""
+    now = now or clock.now()
+    rtype = type_of(record)
+    existing = {(t.agreement_id, t.kind): t for t in Timer.objects.filter(
+        record_type=rtype, record_id=record.pk).select_related("target")}
+    notes = []
+    kept = []
+    for agreement, target, result in evaluate(record, now=now, segments=segments):
+        timer = existing.pop((agreement.pk, target.kind), None)
+        status = _status(result)
+        label = f"{agreement.name} {target.get_kind_display().lower()}"
+        if timer is None:
+            timer = Timer(record_type=rtype, record_id=record.pk, agreement=agreement,
+                          kind=target.kind, target=target)
+        else:
+            if timer.target_id != target.pk:
+                notes.append(f"{label} re-targeted: {timer.target.duration_text} → "
+                             f"{target.duration_text} (priority P{record.priority}); elapsed "
+                             f"{_text(result.elapsed)} kept.")
+                timer.target = target
+            if timer.status == TimerStatus.IN_PROGRESS and status == TimerStatus.PAUSED:
+                notes.append(f"{label} paused after {_text(result.elapsed)}.")
+            elif timer.status == TimerStatus.PAUSED and status in (TimerStatus.IN_PROGRESS,
+                                                                   TimerStatus.BREACHED):
+                notes.append(f"{label} resumed; {_text(result.remaining)} left, due "
+                             f"{result.due_at:%Y-%m-%d %H:%M} UTC." if result.due_at else
+                             f"{label} resumed.")
+        timer.status = status
+        timer.cycle = result.cycle
+        timer.started_at, timer.stopped_at = result.started_at, result.stopped_at
+        timer.elapsed, timer.paused = result.elapsed, result.paused
+        timer.target_duration = result.target
+        timer.due_at = result.due_at
+        timer.breached_at = result.breached_at
+        timer.next_event_at = result.next_event_at
+        timer.computed_at = now
+        timer.save()
+        _record_events(timer, result)
+        kept.append(timer)
+    for timer in existing.values():  # the agreement no longer covers the record
+        if timer.status in TimerStatus.RUNNING:
+            timer.status, timer.stopped_at, timer.next_event_at = TimerStatus.CANCELLED, now, None
+            timer.save(update_fields=["status", "stopped_at", "next_event_at"])
+            notes.append(f"{timer.agreement.name} {timer.get_kind_display().lower()} "
+                         "cancelled: the agreement no longer covers this record.")
+    if notes and actor is not None:
+        write_entry(record, actor, JournalKind.WORK_NOTE, body="\n".join(notes))
+    return kept
+
+
+def _record_events(timer: Timer, result: engine.Result) -> None:
+    wanted = [(f"warning_{p}", result.cycle, at, f"{p}% of the target reached")
+              for p, at in sorted(result.warnings.items())]
+    if result.breached_at is not None:
+        wanted.append(("breach", 0, result.breached_at, "target breached"))
+    if not wanted:
+        return
+    have = set(TimerEvent.objects.filter(timer=timer).values_list("name", "cycle"))
+    for name, cycle, at, detail in wanted:
+        if (name, cycle) in have:
+            continue
+        try:
+            with transaction.atomic():
+                TimerEvent.objects.create(timer=timer, name=name, cycle=cycle, at=at,
+                                          detail=detail)
+        except IntegrityError:
+            pass  # recorded meanwhile by another process: once is enough
+
+
+def _text(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}"
+
+
+def record_of(record_type: str, record_id: int):
+    return apps.get_model(record_type)._base_manager.get(pk=record_id)
+
+
+def timers_of(record) -> list[Timer]:
+    return list(Timer.objects.filter(record_type=type_of(record), record_id=record.pk)
+                .select_related("agreement", "target").order_by("kind", "agreement__name"))
+
+
+def explain(timer: Timer, *, now: datetime | None = None) -> engine.Result:
+    """The timer computed again, with a line per interval (counted, paused,
+    not running, and why)."""
+    now = now or clock.now()
+    segments = intervals_of(timer.record_type, timer.record_id)
+    return engine.compute(segments, rules_of(timer.agreement, timer.target),
+                          schedule_of(calendar_of(timer.agreement, timer.target)), now)
+
+
+# --- the periodic scan -------------------------------------------------------------------
+
+
+def due_timers(now: datetime):
+    """Timers with a warning or breach due by ``now`` (an index range)."""
+    return Timer.objects.filter(next_event_at__lte=now)
+
+
+def scan(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Recompute the records whose timers have an event due; the warnings
+    and breaches reached are recorded once (``TimerEvent``). Returns how
+    many records were recomputed."""
+    now = now or clock.now()
+    keys = list(due_timers(now).order_by("next_event_at")
+                .values_list("record_type", "record_id").distinct()[:limit])
+    for record_type, record_id in keys:
+        with transaction.atomic():
+            recompute(record_of(record_type, record_id), now=now)
+    return len(keys)
