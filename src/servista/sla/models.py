@@ -258,3 +258,33 @@ class TimerEvent(models.Model):
 
     def __str__(self):
         return f"{self.name} of {self.timer_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Escalation(models.Model):
+    """What happens when a timer of the agreement reaches an event: tell
+    people, move the record to another group, or raise its priority. Each
+    runs once per event, and is journaled on the record."""
+
+    NOTIFY, REASSIGN, RAISE_PRIORITY = "notify", "reassign", "raise_priority"
+    ACTIONS = [(NOTIFY, "Notify"), (REASSIGN, "Reassign"), (RAISE_PRIORITY, "Raise priority")]
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE,
+                                  related_name="escalations")
+    kind = models.CharField(max_length=16, choices=TargetKind.choices, blank=True,
+                            help_text="Empty: timers of either kind")
+    on = models.CharField(max_length=32, default="breach",
+                          help_text="breach, or warning_<percent> (e.g. warning_75)")
+    action = models.CharField(max_length=16, choices=ACTIONS, default=NOTIFY)
+    notify_assignee = models.BooleanField(default=True)
+    notify_group_manager = models.BooleanField(default=True)
+    notify_users = models.ManyToManyField("accounts.User", blank=True, related_name="+")
+    group = models.ForeignKey("accounts.Group", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+", help_text="Where a reassignment moves the record")
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, null=True, blank=True,
+                                                help_text="The priority it is raised to")
+
+    class Meta:
+        ordering = ["agreement", "on", "id"]
+
+    def __str__(self):
+        return f"{self.agreement}: {self.get_action_display().lower()} on {self.on}"

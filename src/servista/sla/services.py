@@ -29,6 +29,7 @@ from .models import (
     Agreement,
     Calendar,
     CalendarException,
+    Escalation,
     Holiday,
     RecordInterval,
     Target,
@@ -417,3 +418,71 @@ def scan(*, now: datetime | None = None, limit: int = 500) -> int:
         with transaction.atomic():
             recompute(record_of(record_type, record_id), now=now)
     return len(keys)
+
+
+# --- escalations and messages ---------------------------------------------------------------
+
+
+def pending_events():
+    return TimerEvent.objects.filter(handled=False).order_by("at", "id")
+
+
+def handle_events(*, limit: int = 200) -> int:
+    """Run the escalations of each warning or breach recorded and not yet
+    handled: each event is claimed once (so nothing runs twice, whichever
+    worker gets there first), its actions journaled on the record."""
+    done = 0
+    for event_id in list(pending_events().values_list("pk", flat=True)[:limit]):
+        with transaction.atomic():
+            if not TimerEvent.objects.filter(pk=event_id, handled=False).update(handled=True):
+                continue  # another worker has it
+            event = TimerEvent.objects.select_related("timer__agreement", "timer__target") \
+                .get(pk=event_id)
+            _escalate(event)
+            done += 1
+    return done
+
+
+def _escalate(event: TimerEvent) -> None:
+    from servista.core.records.services import service_for
+    from servista.core.services import system_user
+    from servista.notifications import services as notifications
+
+    timer = event.timer
+    record = record_of(timer.record_type, timer.record_id)
+    system = system_user()
+    label = f"{timer.agreement.name} {timer.get_kind_display().lower()}"
+    what = "breached" if event.name == "breach" else f"at {event.name.split('_')[-1]}%"
+    subject = f"{record.number}: {label} {what}"
+    lines = []
+    rules = Escalation.objects.filter(agreement=timer.agreement, on=event.name) \
+        .filter(Q(kind="") | Q(kind=timer.kind)).prefetch_related("notify_users") \
+        .select_related("group__manager").order_by("id")
+    for rule in rules:
+        if rule.action == Escalation.NOTIFY:
+            people = list(rule.notify_users.all())
+            if rule.notify_assignee and record.assigned_to_id:
+                people.append(record.assigned_to)
+            if rule.notify_group_manager and record.assignment_group_id:
+                people.append(record.assignment_group.manager)
+            sent = notifications.notify(people, subject, record=record, body=(
+                f"{label} of {record.number} ({record.short_description}) {what}.\n"
+                f"Due {timer.due_at:%Y-%m-%d %H:%M} UTC." if timer.due_at else ""))
+            lines.append(f"Escalation: notified {', '.join(str(n.user) for n in sent) or 'no one'}"
+                         f" ({subject}).")
+        elif rule.action == Escalation.REASSIGN and rule.group_id:
+            service = service_for(type(record))
+            if service is not None and record.is_open \
+                    and record.assignment_group_id != rule.group_id:
+                service.assign(record, system, assignment_group=rule.group,
+                               reason=f"Escalation: {subject}")
+                lines.append(f"Escalation: reassigned to {rule.group} ({subject}).")
+        elif rule.action == Escalation.RAISE_PRIORITY and rule.priority:
+            service = service_for(type(record))
+            record.refresh_from_db()
+            if service is not None and record.is_open and record.priority > rule.priority:
+                service.override_priority(record, system, priority=rule.priority,
+                                          reason=f"Escalation: {subject}")
+                lines.append(f"Escalation: priority raised to P{rule.priority} ({subject}).")
+    write_entry(record, system, JournalKind.WORK_NOTE,
+                body="\n".join([f"{label} {what} at {event.at:%Y-%m-%d %H:%M} UTC.", *lines]))

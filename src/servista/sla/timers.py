@@ -168,6 +168,8 @@ def compute(segments: Sequence[Segment], rules: Rules, calendar: Schedule,
             res.breached_at = res.breached_at or res.reached_at
         if res.reached_at is not None:
             res.due_at = res.reached_at
+            if not res.breached:
+                res.next_event_at = res.reached_at  # due this very instant
         elif res.status == IN_PROGRESS:
             res.due_at = calendar.add(now, rules.target - res.elapsed)
             pending = [calendar.add(now, rules.target * p / 100 - res.elapsed)
