@@ -10,7 +10,7 @@ class SlaConfig(AppConfig):
         from servista.core import audit
 
         # Registers the observer that keeps every work record's intervals and timers.
-        from . import services  # noqa: F401
+        from . import policies, services  # noqa: F401
         from .models import Agreement, Calendar, Target
 
         audit.register(Calendar, exclude=["updated_at"])

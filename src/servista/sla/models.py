@@ -214,6 +214,13 @@ class Timer(models.Model):
     breached_at = models.DateTimeField(null=True, blank=True)
     next_event_at = models.DateTimeField(null=True, blank=True)
     computed_at = models.DateTimeField(default=clock.now)
+    # Copied from the record at each recompute, for the compliance report.
+    opened_at = models.DateTimeField(null=True, blank=True)
+    priority = models.PositiveSmallIntegerField(null=True, blank=True)
+    service = models.ForeignKey("catalog.Service", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    customer = models.ForeignKey("accounts.Organization", null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["record_type", "record_id", "kind", "id"]
@@ -224,6 +231,7 @@ class Timer(models.Model):
             models.Index(fields=["next_event_at"], name="timer_next_event",
                          condition=models.Q(next_event_at__isnull=False)),
             models.Index(fields=["record_type", "status", "due_at"], name="timer_due"),
+            models.Index(fields=["opened_at"], name="timer_opened"),
         ]
 
     def __str__(self):

@@ -342,6 +342,10 @@ def recompute(record, *, actor=None, now: datetime | None = None, segments=None)
         timer.breached_at = result.breached_at
         timer.next_event_at = result.next_event_at
         timer.computed_at = now
+        timer.opened_at = record.opened_at
+        timer.priority = record.priority
+        timer.service_id = getattr(record, "service_id", None)
+        timer.customer_id = getattr(record, "organization_id", None)
         timer.save()
         _record_events(timer, result)
         kept.append(timer)
@@ -486,3 +490,73 @@ def _escalate(event: TimerEvent) -> None:
                 lines.append(f"Escalation: priority raised to P{rule.priority} ({subject}).")
     write_entry(record, system, JournalKind.WORK_NOTE,
                 body="\n".join([f"{label} {what} at {event.at:%Y-%m-%d %H:%M} UTC.", *lines]))
+
+
+# --- compliance -------------------------------------------------------------------------------
+
+DIMENSIONS = {"service": "service__name", "customer": "customer__name", "priority": "priority",
+              "month": "month"}
+
+
+def compliance(by: str = "service", *, since: datetime | None = None,
+               until: datetime | None = None, kind: str | None = None) -> list[dict]:
+    """Per service, customer, priority or month (of the records' opening):
+    timers decided (met or breached), percent met, count breached, mean
+    business time to first response and to resolve, in minutes."""
+    from django.db.models import Avg, Count
+    from django.db.models.functions import TruncMonth
+
+    if by not in DIMENSIONS:
+        raise ValidationFailed.field("by", f"Group by one of {', '.join(DIMENSIONS)}.")
+    rows = Timer.objects.filter(Q(status__in=[TimerStatus.MET, TimerStatus.BREACHED])
+                                | Q(breached_at__isnull=False))
+    if since is not None:
+        rows = rows.filter(opened_at__gte=since)
+    if until is not None:
+        rows = rows.filter(opened_at__lt=until)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if by == "month":
+        rows = rows.annotate(month=TruncMonth("opened_at"))
+    key = DIMENSIONS[by]
+    stopped = Q(stopped_at__isnull=False)
+    out = []
+    for row in rows.values(key).annotate(
+            total=Count("id"), breached=Count("id", filter=Q(breached_at__isnull=False)),
+            response=Avg("elapsed", filter=stopped & Q(kind=TargetKind.FIRST_RESPONSE)),
+            resolve=Avg("elapsed", filter=stopped & Q(kind=TargetKind.RESOLUTION)),
+    ).order_by(key):
+        value = row[key]
+        if by == "month" and value is not None:
+            value = value.strftime("%Y-%m")
+        met = row["total"] - row["breached"]
+        out.append({
+            "group": value if value is not None else "(none)",
+            "total": row["total"], "met": met, "breached": row["breached"],
+            "percent_met": round(100.0 * met / row["total"], 1) if row["total"] else None,
+            "mean_first_response_minutes": _minutes(row["response"]),
+            "mean_resolve_minutes": _minutes(row["resolve"]),
+        })
+    return out
+
+
+def _minutes(value) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, timedelta):
+        return round(value.total_seconds() / 60, 1)
+    return round(float(value) / 60_000_000, 1)  # microseconds, on some backends
+
+
+def record_model_of(number: str):
+    """The work record model whose numbers look like ``number`` (INC0001001)."""
+    from servista.core.models import WorkRecord
+
+    found = None
+    for model in apps.get_models():
+        prefix = getattr(model, "number_prefix", "")
+        if issubclass(model, WorkRecord) and prefix and number.upper().startswith(prefix) \
+                and number[len(prefix):].isdigit():
+            if found is None or len(prefix) > len(found.number_prefix):
+                found = model
+    return found
