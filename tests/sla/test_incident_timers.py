@@ -90,7 +90,9 @@ def test_changing_the_target_while_paused_keeps_the_paused_time(cast):
     inc = log_p2(cast, rome(2026, 3, 9, 9))
     with clock.at(rome(2026, 3, 9, 10)):
         incidents.put_on_hold(inc, cast.agent, hold_reason="awaiting_caller")
-    Target.objects.filter(agreement=agr).update(minutes=4 * 60)
+    target = Target.objects.get(agreement=agr)
+    target.minutes = 4 * 60
+    target.save()
     now = rome(2026, 3, 9, 15)
     services.recompute(inc, now=now)
     t = timer(inc)

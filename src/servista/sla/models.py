@@ -156,9 +156,13 @@ class Target(models.Model):
 
     class Meta:
         ordering = ["agreement", "kind", "priority"]
-        constraints = [models.UniqueConstraint(fields=["agreement", "kind", "priority"],
-                                               name="target_once_per_priority",
-                                               nulls_distinct=False)]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "kind", "priority"],
+                                    name="target_once_per_priority"),
+            models.UniqueConstraint(fields=["agreement", "kind"],
+                                    condition=models.Q(priority__isnull=True),
+                                    name="target_once_for_any_priority"),
+        ]
 
     def __str__(self):
         prio = f"P{self.priority}" if self.priority else "any priority"

@@ -8,6 +8,8 @@ record from its intervals, the agreements' targets and calendars, at any
 moment, through the pure ``timers.compute``. Nothing else writes a timer.
 """
 
+import csv
+import io
 import threading
 from datetime import date, datetime, time, timedelta
 
@@ -19,6 +21,7 @@ from django.db.models import Q
 from servista.core import clock
 from servista.core.exceptions import ValidationFailed
 from servista.core.journal import write_entry
+from servista.core.refcache import RefCache
 from servista.core.models.journal import JournalKind
 from servista.core.services import observe_records
 
@@ -219,9 +222,11 @@ def track(record, actor, changes: dict, *, created: bool) -> None:
     if not created:
         RecordInterval.objects.filter(record_type=rtype, record_id=record.pk,
                                       end__isnull=True).update(end=at)
-    RecordInterval.objects.create(record_type=rtype, record_id=record.pk, start=at,
-                                  values=values_of(record))
-    recompute(record, actor=actor, now=max(at, clock.now()))
+    interval = RecordInterval.objects.create(record_type=rtype, record_id=record.pk, start=at,
+                                             values=values_of(record))
+    # A new record's history is its first interval: nothing to read back.
+    segments = [engine.Segment(at, None, interval.values)] if created else None
+    recompute(record, actor=actor, now=max(at, clock.now()), segments=segments, new=created)
 
 
 def intervals_of(record_type: str, record_id: int) -> list[engine.Segment]:
@@ -232,15 +237,23 @@ def intervals_of(record_type: str, record_id: int) -> list[engine.Segment]:
 # --- agreements and timers ----------------------------------------------------------------
 
 
+def _load_agreements() -> list[Agreement]:
+    return list(Agreement.objects.filter(active=True).select_related("calendar")
+                .prefetch_related("targets__calendar").order_by("id"))
+
+
+# Read on every creation and change of every work record: kept per process,
+# dropped everywhere as soon as an agreement, target or calendar changes.
+_agreements = RefCache(_load_agreements, models=[Agreement, Target, Calendar], ttl=60)
+
+
 def agreements_for(record) -> list[Agreement]:
     """The active agreements whose scope covers the record."""
     rtype = type_of(record)
-    query = Q(record_type=rtype, active=True)
     org = getattr(record, "organization_id", None)
-    query &= Q(customer__isnull=True) | Q(customer_id=org)
-    query &= Q(service__isnull=True) | Q(service_id=getattr(record, "service_id", None))
-    return list(Agreement.objects.filter(query).select_related("calendar")
-                .prefetch_related("targets__calendar").order_by("id"))
+    service = getattr(record, "service_id", None)
+    return [a for a in _agreements.get() if a.record_type == rtype
+            and a.customer_id in (None, org) and a.service_id in (None, service)]
 
 
 def target_for(agreement: Agreement, kind: str, priority) -> Target | None:
@@ -303,13 +316,15 @@ def _status(result: engine.Result) -> str:
     return result.status
 
 
-def recompute(record, *, actor=None, now: datetime | None = None, segments=None) -> list[Timer]:
+def recompute(record, *, actor=None, now: datetime | None = None, segments=None,
+              new: bool = False) -> list[Timer]:
     """Bring every timer of the record to what its history says at ``now``
     (creating those it lacks), journal what a person should know (pause,
-    resume, re-target), and record the warnings and breaches reached."""
+    resume, re-target), and record the warnings and breaches reached.
+    ``new``: the record was just created (it has no timers yet)."""
     now = now or clock.now()
     rtype = type_of(record)
-    existing = {(t.agreement_id, t.kind): t for t in Timer.objects.filter(
+    existing = {} if new else {(t.agreement_id, t.kind): t for t in Timer.objects.filter(
         record_type=rtype, record_id=record.pk).select_related("target")}
     notes = []
     kept = []
@@ -560,3 +575,15 @@ def record_model_of(number: str):
             if found is None or len(prefix) > len(found.number_prefix):
                 found = model
     return found
+
+
+def compliance_csv(by: str, rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([by, "total", "met", "breached", "percent_met",
+                     "mean_first_response_minutes", "mean_resolve_minutes"])
+    for row in rows:
+        writer.writerow([row["group"], row["total"], row["met"], row["breached"],
+                         row["percent_met"], row["mean_first_response_minutes"],
+                         row["mean_resolve_minutes"]])
+    return out.getvalue()
