@@ -21,8 +21,8 @@ from django.db.models import Q
 from servista.core import clock
 from servista.core.exceptions import ValidationFailed
 from servista.core.journal import write_entry
-from servista.core.refcache import RefCache
 from servista.core.models.journal import JournalKind
+from servista.core.refcache import RefCache
 from servista.core.services import observe_records
 
 from . import timers as engine
