@@ -5,12 +5,13 @@ class SlaConfig(AppConfig):
     name = "servista.sla"
     label = "sla"
     verbose_name = "Service level management"
+    url_prefix = "service-levels/"  # where its pages are (servista.urls)
 
     def ready(self):
         from servista.core import audit
 
         # Registers the observer that keeps every work record's intervals and timers.
-        from . import policies, services  # noqa: F401
+        from . import policies, services, shell  # noqa: F401
         from .models import Agreement, Calendar, Target
 
         audit.register(Calendar, exclude=["updated_at"])
