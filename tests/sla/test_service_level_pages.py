@@ -50,3 +50,25 @@ def test_the_compliance_page_for_staff_with_csv_and_refused_to_requesters(client
     assert client.get("/service-levels/compliance/?by=colour").status_code == 422
     client.force_login(cast.requester)
     assert client.get("/service-levels/compliance/").status_code == 403
+
+
+def test_the_incident_list_shows_time_left_and_the_due_soonest_queue_orders_by_it(client, cast):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    agreement(None, targets=(("resolution", None, 600),))
+    now = timezone.now()
+    late = log_p2(cast, now - timedelta(hours=5))   # due in 5 hours
+    soon = log_p2(cast, now - timedelta(hours=9))   # due in 1 hour
+    none = log_p2(cast, now)
+    with clock.at(now):
+        incidents.put_on_hold(none, cast.agent, hold_reason="awaiting_caller")
+    client.force_login(cast.agent)
+    page = client.get("/incidents/queue/due/").content.decode()
+    assert page.index(soon.number) < page.index(late.number)
+    assert none.number not in page
+    listing = client.get("/incidents/?sort=sla_due_at").content.decode()
+    assert "Time left" in listing
+    assert listing.index(soon.number) < listing.index(late.number) < listing.index(none.number)
+    assert "breached" not in listing

@@ -587,3 +587,17 @@ def compliance_csv(by: str, rows: list[dict]) -> str:
                          row["percent_met"], row["mean_first_response_minutes"],
                          row["mean_resolve_minutes"]])
     return out.getvalue()
+
+
+def with_due_time(queryset):
+    """``queryset`` of work records with ``sla_due_at``: the earliest due
+    time of each record's running timers (none when nothing runs), for a
+    "time left" column and a "due soonest" queue."""
+    from django.db.models import OuterRef, Subquery
+
+    due = Timer.objects.filter(
+        record_type=queryset.model._meta.label_lower, record_id=OuterRef("pk"),
+        status__in=[TimerStatus.IN_PROGRESS, TimerStatus.BREACHED],
+        stopped_at__isnull=True, due_at__isnull=False,
+    ).order_by("due_at").values("due_at")[:1]
+    return queryset.annotate(sla_due_at=Subquery(due))
