@@ -218,3 +218,26 @@ def test_an_agreement_for_another_customer_does_not_apply(cast):
     agreement(office_calendar(cast.admin), customer=cast.org_b)
     inc = log_p2(cast, rome(2026, 3, 9, 9))
     assert services.timers_of(inc) == []
+
+
+def test_recomputing_many_records_gives_what_each_record_s_recompute_gives(cast):
+    from servista.incidents.models import Incident
+
+    agr = agreement(office_calendar(cast.admin),
+                    targets=(("first_response", None, 30), ("resolution", 2, 4 * 60)))
+    made = [log_p2(cast, rome(2026, 3, 9, 9 + n)) for n in range(3)]
+    with clock.at(rome(2026, 3, 9, 12)):
+        incidents.put_on_hold(made[0], cast.agent, hold_reason="awaiting_caller")
+    target = Target.objects.get(agreement=agr, kind="resolution")
+    target.minutes = 2 * 60
+    target.save()
+    now = rome(2026, 3, 10, 10)
+    assert services.recompute_records(Incident.objects.all(), now=now, batch=2) == 3
+    bulk = {t.pk: (t.status, t.elapsed, t.paused, t.due_at, t.breached_at, t.next_event_at)
+            for t in services.Timer.objects.all()}
+    for inc in made:
+        services.recompute(inc, now=now)
+    one_by_one = {t.pk: (t.status, t.elapsed, t.paused, t.due_at, t.breached_at,
+                         t.next_event_at) for t in services.Timer.objects.all()}
+    assert bulk == one_by_one
+    assert TimerEvent.objects.filter(name="breach").count() == 6  # every target of each is late
