@@ -24,6 +24,7 @@ from servista.core.journal import write_entry
 from servista.core.models.journal import JournalKind
 from servista.core.refcache import RefCache
 from servista.core.services import observe_records
+from servista.notifications import webhooks
 
 from . import timers as engine
 from .business_time import DAY_MINUTES, Schedule, check_spans
@@ -505,6 +506,10 @@ def _escalate(event: TimerEvent) -> None:
                 lines.append(f"Escalation: priority raised to P{rule.priority} ({subject}).")
     write_entry(record, system, JournalKind.WORK_NOTE,
                 body="\n".join([f"{label} {what} at {event.at:%Y-%m-%d %H:%M} UTC.", *lines]))
+    webhooks.send_event("sla.breach" if event.name == "breach" else "sla.warning", {
+        "type": timer.record_type, "id": record.pk, "number": record.number,
+        "agreement": timer.agreement.name, "agreement_kind": timer.agreement.kind,
+        "target": timer.kind, "event": event.name, "at": event.at, "due_at": timer.due_at})
 
 
 # --- compliance -------------------------------------------------------------------------------
