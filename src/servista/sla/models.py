@@ -300,3 +300,32 @@ class Escalation(models.Model):
 
     def __str__(self):
         return f"{self.agreement}: {self.get_action_display().lower()} on {self.on}"
+
+
+class SatisfactionSurvey(models.Model):
+    """The one question put to a record's requester when it is resolved:
+    1 (very dissatisfied) to 5 (very satisfied), with a comment. Answered
+    once, from the portal or from the email's link (its token, stored
+    hashed, is the only key: no sign-in needed)."""
+
+    record_type = models.CharField(max_length=64)
+    record_id = models.PositiveBigIntegerField()
+    number = models.CharField(max_length=20)
+    requester = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey("catalog.Service", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    token_digest = models.CharField(max_length=64, unique=True)
+    sent_at = models.DateTimeField(default=clock.now)
+    score = models.PositiveSmallIntegerField(null=True, blank=True,
+                                             validators=[MinValueValidator(1),
+                                                         MaxValueValidator(5)])
+    comment = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        indexes = [models.Index(fields=["record_type", "record_id"], name="survey_record"),
+                   models.Index(fields=["service", "answered_at"], name="survey_service")]
+
+    def __str__(self):
+        return f"{self.number}: {self.score or 'unanswered'}"

@@ -9,11 +9,14 @@ moment, through the pure ``timers.compute``. Nothing else writes a timer.
 """
 
 import csv
+import hashlib
 import io
+import secrets
 import threading
 from datetime import date, datetime, time, timedelta
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -36,6 +39,7 @@ from .models import (
     Escalation,
     Holiday,
     RecordInterval,
+    SatisfactionSurvey,
     Target,
     Timer,
     TimerEvent,
@@ -228,6 +232,8 @@ def track(record, actor, changes: dict, *, created: bool) -> None:
     # A new record's history is its first interval: nothing to read back.
     segments = [engine.Segment(at, None, interval.values)] if created else None
     recompute(record, actor=actor, now=max(at, clock.now()), segments=segments, new=created)
+    if "state" in changes and getattr(record, "is_resolved", False):
+        offer_survey(record)
 
 
 def intervals_of(record_type: str, record_id: int) -> list[engine.Segment]:
@@ -672,3 +678,100 @@ def recompute_records(queryset, *, now: datetime | None = None, batch: int = 200
                 [TimerEvent(timer=t, name=n, cycle=c, at=at, detail=n.replace("_", " "))
                  for t, n, c, at in events], ignore_conflicts=True, batch_size=2000)
         done += len(records)
+
+
+# --- satisfaction ------------------------------------------------------------------------------
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def offer_survey(record) -> str | None:
+    """Ask the record's requester how satisfied they are (once per
+    resolution): a survey row and a message with the single-use link.
+    Returns the link's token (shown only in the message)."""
+    from servista.notifications import services as notifications
+
+    requester = getattr(record, "caller", None) or record.opened_by
+    if requester is None or not requester.is_active:
+        return None
+    token = secrets.token_urlsafe(24)
+    SatisfactionSurvey.objects.create(
+        record_type=type_of(record), record_id=record.pk, number=record.number,
+        requester=requester, service_id=getattr(record, "service_id", None),
+        token_digest=_digest(token))
+    link = f"{settings.SERVISTA.get('BASE_URL', '')}/service-levels/survey/{token}/"
+    notifications.notify([requester], f"{record.number} is resolved: how did we do?",
+                         record=record, body=(
+                             f"{record.number} ({record.short_description}) is resolved.\n"
+                             f"Tell us how satisfied you are, from 1 to 5, in one click: "
+                             f"{link}\n(The link works once, without signing in.)"))
+    return token
+
+
+def survey_for_token(token: str) -> SatisfactionSurvey | None:
+    return SatisfactionSurvey.objects.filter(token_digest=_digest(token or "")).first()
+
+
+def pending_survey(record, user) -> SatisfactionSurvey | None:
+    """The record's unanswered survey for ``user`` (the portal's question)."""
+    return SatisfactionSurvey.objects.filter(
+        record_type=type_of(record), record_id=record.pk, requester=user,
+        answered_at__isnull=True).order_by("-id").first()
+
+
+@transaction.atomic
+def answer_survey(survey: SatisfactionSurvey, *, score, comment: str = "") -> SatisfactionSurvey:
+    """Record the answer, once: a second answer is refused (409)."""
+    from servista.core.exceptions import InvalidTransition
+
+    if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
+        raise ValidationFailed.field("score", "Choose a score from 1 to 5.")
+    if len(comment or "") > 2000:
+        raise ValidationFailed.field("comment", "Keep the comment under 2000 characters.")
+    claimed = SatisfactionSurvey.objects.filter(pk=survey.pk, answered_at__isnull=True).update(
+        score=score, comment=(comment or "").strip(), answered_at=clock.now())
+    if not claimed:
+        raise InvalidTransition("This survey has already been answered.")
+    survey.refresh_from_db()
+    return survey
+
+
+def watermelon(*, since: datetime | None = None, until: datetime | None = None,
+               green: float = 90.0, red: float = 3.0) -> list[dict]:
+    """Per service and month: SLA compliance next to satisfaction; a
+    service green on SLAs (percent met at least ``green``) but red on
+    satisfaction (mean score at most ``red``) is flagged."""
+    from django.db.models import Avg, Count
+    from django.db.models.functions import TruncMonth
+
+    compliance_rows = {}
+    timers = Timer.objects.filter(Q(status__in=[TimerStatus.MET, TimerStatus.BREACHED])
+                                  | Q(breached_at__isnull=False), service__isnull=False)
+    surveys = SatisfactionSurvey.objects.filter(answered_at__isnull=False, service__isnull=False)
+    if since is not None:
+        timers, surveys = timers.filter(opened_at__gte=since), surveys.filter(sent_at__gte=since)
+    if until is not None:
+        timers, surveys = timers.filter(opened_at__lt=until), surveys.filter(sent_at__lt=until)
+    for row in timers.annotate(month=TruncMonth("opened_at")).values(
+            "service__name", "month").annotate(
+            total=Count("id"), breached=Count("id", filter=Q(breached_at__isnull=False))):
+        key = (row["service__name"], row["month"].strftime("%Y-%m"))
+        compliance_rows[key] = 100.0 * (row["total"] - row["breached"]) / row["total"]
+    scores = {}
+    for row in surveys.annotate(month=TruncMonth("sent_at")).values(
+            "service__name", "month").annotate(mean=Avg("score"), answers=Count("id")):
+        scores[(row["service__name"], row["month"].strftime("%Y-%m"))] = (
+            float(row["mean"]), row["answers"])
+    out = []
+    for key in sorted(set(compliance_rows) | set(scores)):
+        percent = compliance_rows.get(key)
+        mean, answers = scores.get(key, (None, 0))
+        out.append({"service": key[0], "month": key[1],
+                    "percent_met": round(percent, 1) if percent is not None else None,
+                    "satisfaction": round(mean, 2) if mean is not None else None,
+                    "answers": answers,
+                    "watermelon": percent is not None and mean is not None
+                    and percent >= green and mean <= red})
+    return out
