@@ -81,3 +81,11 @@ def test_the_watermelon_check_flags_green_slas_with_red_satisfaction(cast):
     rows = services.watermelon()
     assert rows == [{"service": mail_service.name, "month": "2026-03", "percent_met": 100.0,
                      "satisfaction": 2.0, "answers": 3, "watermelon": True}]
+
+    agent = {"HTTP_AUTHORIZATION": f"Bearer {cast.tokens['agent']}"}
+    from django.test import Client
+
+    api = Client()
+    assert api.get("/api/v1/sla-watermelon", **agent).json() == rows
+    assert api.get("/api/v1/sla-watermelon",
+                   HTTP_AUTHORIZATION=f"Bearer {cast.tokens['requester']}").status_code == 403

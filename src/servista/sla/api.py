@@ -13,7 +13,15 @@ from servista.core.permissions import policy_for
 
 from . import services
 from .models import Agreement, Calendar
-from .schemas import AgreementOut, CalendarOut, ComplianceOut, ComplianceQuery, RecordTimersOut
+from .schemas import (
+    AgreementOut,
+    CalendarOut,
+    ComplianceOut,
+    ComplianceQuery,
+    RecordTimersOut,
+    WatermelonQuery,
+    WatermelonRowOut,
+)
 
 
 class CalendarAPI(ModelAPI):
@@ -98,6 +106,17 @@ def sla_compliance_csv(request, filters: Query[ComplianceQuery]):
     rows = services.compliance(filters.by, since=filters.since, until=filters.until,
                                kind=filters.kind)
     return HttpResponse(services.compliance_csv(filters.by, rows), content_type="text/csv")
+
+
+@timers.get("/sla-watermelon", response={200: list[WatermelonRowOut], **errors(401, 403, 422)},
+            operation_id="sla_watermelon",
+            summary="The watermelon check: per service and month, SLA compliance next to "
+                    "satisfaction; services green on SLAs but red on satisfaction flagged")
+def sla_watermelon(request, filters: Query[WatermelonQuery]):
+    refuse_unknown_params(request, {"since", "until"})
+    if not policy_for(Agreement).can(request.auth, "report"):
+        raise Forbidden("The watermelon check is for the support staff.")
+    return services.watermelon(since=filters.since, until=filters.until)
 
 
 ROUTES = [("/calendars", calendars), ("/slas", agreements), ("", timers)]

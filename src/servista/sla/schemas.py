@@ -140,3 +140,17 @@ class ComplianceRowOut(Schema):
 class ComplianceOut(Schema):
     by: str
     rows: list[ComplianceRowOut]
+
+
+class WatermelonQuery(InputSchema):
+    since: DateTimeIn | None = Field(None, description="Records opened (surveys sent) from")
+    until: DateTimeIn | None = Field(None, description="Records opened (surveys sent) before")
+
+
+class WatermelonRowOut(Schema):
+    service: str
+    month: str
+    percent_met: float | None
+    satisfaction: float | None
+    answers: int
+    watermelon: bool

@@ -43,7 +43,7 @@ def compliance(request):
     return render(request, "sla/compliance.html", {
         "title": "SLA compliance", "rows": rows, "by": by, "kind": kind or "",
         "dimensions": list(LABELS.items()), "kinds": TargetKind.choices, "chart": chart,
-        "error": error}, status=422 if error else 200)
+        "error": error, "watermelon": services.watermelon()}, status=422 if error else 200)
 
 
 def _answer(request, survey, template_context):
