@@ -1,9 +1,9 @@
 """REST resources of service level management: /api/v1/calendars,
 /api/v1/slas (agreements with their targets), /api/v1/record-timers/{number}
 (the timers of any work record, each explained) and /api/v1/sla-compliance
-(by service, customer, priority or month; CSV with format=csv)."""
+(by service, customer, priority or month; as CSV on its page and
+from the command line) and /api/v1/sla-watermelon."""
 
-from django.http import HttpResponse
 from ninja import Query, Router
 
 from servista.core.api import get_object, refuse_unknown_params
@@ -94,18 +94,6 @@ def sla_compliance(request, filters: Query[ComplianceQuery]):
     rows = services.compliance(filters.by, since=filters.since, until=filters.until,
                                kind=filters.kind)
     return {"by": filters.by, "rows": rows}
-
-
-@timers.get("/sla-compliance.csv", response={200: str, **errors(401, 403, 422)},
-            operation_id="sla_compliance_csv",
-            summary="The SLA compliance report as CSV")
-def sla_compliance_csv(request, filters: Query[ComplianceQuery]):
-    refuse_unknown_params(request, {"by", "kind", "since", "until"})
-    if not policy_for(Agreement).can(request.auth, "report"):
-        raise Forbidden("The compliance report is for the support staff.")
-    rows = services.compliance(filters.by, since=filters.since, until=filters.until,
-                               kind=filters.kind)
-    return HttpResponse(services.compliance_csv(filters.by, rows), content_type="text/csv")
 
 
 @timers.get("/sla-watermelon", response={200: list[WatermelonRowOut], **errors(401, 403, 422)},
