@@ -65,7 +65,8 @@ class WorkingHours(models.Model):
         verbose_name_plural = "working hours"
 
     def __str__(self):
-        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+        end = "24:00" if self.end.hour == self.end.minute == 0 else f"{self.end:%H:%M}"
+        return f"{self.get_weekday_display()} {self.start:%H:%M}–{end}"
 
 
 class Holiday(models.Model):
