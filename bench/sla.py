@@ -40,6 +40,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--fresh", action="store_true")
+    parser.add_argument("--prepare", action="store_true",
+                        help="with incidents already loaded: only open them and write the "
+                             "intervals and the scan's timers")
     parser.add_argument("--open", type=int, default=100_000, dest="open_count")
     parser.add_argument("--scan-size", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
@@ -71,6 +74,7 @@ def main():
     if args.fresh:
         subprocess.run([SERVISTA, "loaddemo", "--size", str(args.open_count)], env=env,
                        check=True, stdout=subprocess.DEVNULL)
+    if args.fresh or args.prepare:
         with connection.cursor() as cur:
             # The demo's history is mostly resolved: enough of it is opened
             # again (in progress, on hold awaiting the caller one in five).
@@ -78,8 +82,8 @@ def main():
             if missing > 0:
                 cur.execute("""
                     UPDATE incidents_incident SET
-                        state = CASE WHEN id % 5 = 0 THEN 'on_hold' ELSE 'in_progress' END,
-                        hold_reason = CASE WHEN id % 5 = 0 THEN 'awaiting_caller' ELSE '' END,
+                        state = CASE WHEN id %% 5 = 0 THEN 'on_hold' ELSE 'in_progress' END,
+                        hold_reason = CASE WHEN id %% 5 = 0 THEN 'awaiting_caller' ELSE '' END,
                         resolved_at = NULL, closed_at = NULL
                     WHERE id IN (SELECT id FROM incidents_incident
                                  WHERE state NOT IN ('new', 'in_progress', 'on_hold')
@@ -90,7 +94,9 @@ def main():
                     'state', state, 'priority', priority, 'assignment_group',
                     assignment_group_id, 'assigned_to', assigned_to_id, 'hold_reason',
                     hold_reason, 'service', service_id, 'organization', organization_id)
-                FROM incidents_incident""")
+                FROM incidents_incident WHERE id NOT IN (
+                    SELECT record_id FROM sla_recordinterval
+                    WHERE record_type = 'incidents.incident')""")
             # Those on hold were in progress for their first hour.
             cur.execute("""
                 UPDATE sla_recordinterval SET start = start + interval '1 hour'
