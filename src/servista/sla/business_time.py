@@ -77,6 +77,7 @@ class Schedule:
         self.holidays = frozenset(holidays)
         self.exceptions = {day: check_spans(spans) for day, spans in (exceptions or {}).items()}
         self._days: dict[date, tuple[tuple[datetime, datetime], ...]] = {}
+        self._totals: dict[date, timedelta] = {}
 
     @classmethod
     def always(cls) -> Schedule:
@@ -144,13 +145,37 @@ class Schedule:
     # --- the arithmetic -------------------------------------------------------------
 
     def between(self, start: datetime, end: datetime) -> timedelta:
-        """Business time from ``start`` to ``end`` (zero when end <= start)."""
+        """Business time from ``start`` to ``end`` (zero when end <= start).
+        Whole local days in the middle of a long span are added from a
+        per-day total (a day's intervals lie within its own local day),
+        the two ends interval by interval."""
         if aware(end) <= aware(start):
             return ZERO
+        first = start.astimezone(self.tz).date()
+        last = end.astimezone(self.tz).date()
+        if (last - first).days <= 4:
+            return self._between(start, end)
+        middle_start = self._instant(first + timedelta(days=2), 0)
+        middle_end = self._instant(last - timedelta(days=1), 0)
+        total = self._between(start, middle_start) + self._between(middle_end, end)
+        day = first + timedelta(days=2)
+        stop = last - timedelta(days=1)
+        while day < stop:
+            total += self.day_total(day)
+            day += timedelta(days=1)
+        return total
+
+    def _between(self, start: datetime, end: datetime) -> timedelta:
         total = ZERO
         for a, b in self.intervals(start, end):
             total += b - a
         return total
+
+    def day_total(self, day: date) -> timedelta:
+        found = self._totals.get(day)
+        if found is None:
+            found = self._totals[day] = sum((b - a for a, b in self.day_intervals(day)), ZERO)
+        return found
 
     def add(self, start: datetime, duration: timedelta) -> datetime:
         """The earliest instant at which ``duration`` of business time has
