@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "servista.cmdb",
     "servista.notifications",
     "servista.knowledge",
+    "servista.sla",
     "servista.incidents",
     "servista.problems",
     "servista.portal",

@@ -79,6 +79,7 @@ def create_record(record, actor, *, body: str = "", relations: dict | None = Non
             changes[name] = {"old": [], "new": [o.pk for o in objs], "old_display": "",
                              "new_display": ", ".join(str(o) for o in objs)}
     write_entry(record, actor, JournalKind.CHANGE, body=body or "Created", changes=changes)
+    _tell_observers(record, actor, changes, created=True)
     return record
 
 
@@ -148,7 +149,29 @@ def save_changes(record, actor, changes: dict, *, body: str = "") -> dict:
     for name, objs in relations.items():
         getattr(record, name).set(objs)
     write_entry(record, actor, JournalKind.CHANGE, body=body, changes=diff)
+    _tell_observers(record, actor, diff, created=False)
     return diff
+
+
+# --- observers of work records ----------------------------------------------
+
+_record_observers: list = []
+
+
+def observe_records(func):
+    """Register ``func(record, actor, changes, *, created)``, called in the
+    transaction of every creation (``changes``: the initial values) and
+    change (the journal diff) of a work record, after its journal entry:
+    what a practice keeps about every record (service level timers, outgoing
+    webhooks) follows every origin without the record's practice naming it."""
+    if func not in _record_observers:
+        _record_observers.append(func)
+    return func
+
+
+def _tell_observers(record, actor, changes: dict, *, created: bool) -> None:
+    for func in _record_observers:
+        func(record, actor, changes, created=created)
 
 
 # --- journal --------------------------------------------------------------

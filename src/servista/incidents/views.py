@@ -11,6 +11,7 @@ from servista.core.api import count_rows
 from servista.core.idents import parse_id
 from servista.core.permissions import restrict
 from servista.core.records.views import RecordCreateView, RecordListView, RecordViews
+from servista.sla import services as sla
 
 from . import services
 from .actions import ACTIONS
@@ -25,6 +26,7 @@ QUEUES = {
     "mine": "Assigned to me",
     "groups": "My groups, unassigned",
     "open": "All open, by priority",
+    "due": "Due soonest",
 }
 
 
@@ -35,6 +37,8 @@ def queue_queryset(queue: str, user):
     if queue == "groups":
         return qs.filter(assignment_group__in=user.support_groups.values("pk"),
                          assigned_to=None)
+    if queue == "due":
+        return sla.with_due_time(qs).filter(sla_due_at__isnull=False)
     return qs
 
 
@@ -51,6 +55,8 @@ class QueueView(RecordListView):
     def get_queryset(self):
         queue = self.kwargs["queue"]
         qs = restrict(queue_queryset(queue, self.request.user), self.request.user)
+        if queue != "due":
+            qs = sla.with_due_time(qs)
         return qs.select_related(*self.kit.list_related)
 
     def default_order_by(self):
@@ -58,6 +64,8 @@ class QueueView(RecordListView):
         # the index on (state, priority, id) keeps that order).
         if self.kwargs["queue"] == "open":
             return ("priority",)
+        if self.kwargs["queue"] == "due":
+            return ("sla_due_at",)
         return None
 
     def get_context(self, **extra):
@@ -68,6 +76,11 @@ class QueueView(RecordListView):
             tabs.append({"key": key, "label": label, "count": count, "estimated": estimated})
         return super().get_context(queue=self.kwargs["queue"], tabs=tabs,
                                    title=QUEUES[self.kwargs["queue"]], **extra)
+
+
+class IncidentListView(RecordListView):
+    def get_queryset(self):
+        return sla.with_due_time(super().get_queryset())
 
 
 class IncidentCreateView(RecordCreateView):
@@ -112,6 +125,7 @@ class IncidentViews(RecordViews):
                       "major_incident_manager", "parent")
     detail_template = "incidents/incident_detail.html"
     create_view = IncidentCreateView
+    list_view = IncidentListView
     create_label = "Log incident"
 
     def create_title(self):

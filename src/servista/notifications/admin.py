@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Notification
+from .models import Notification, Webhook, WebhookDelivery
 
 
 @admin.register(Notification)
@@ -9,3 +9,18 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["read_at"]
     search_fields = ["subject", "user__username"]
     raw_id_fields = ["user"]
+
+
+@admin.register(Webhook)
+class WebhookAdmin(admin.ModelAdmin):
+    list_display = ["name", "url", "events", "active"]
+    list_filter = ["active"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["event", "webhook", "status", "attempts", "response_code", "created_at",
+                    "delivered_at"]
+    list_filter = ["status", "event", "webhook"]
+    readonly_fields = ["webhook", "event", "payload", "status", "attempts", "response_code",
+                       "error", "created_at", "last_attempt_at", "delivered_at"]

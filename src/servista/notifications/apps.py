@@ -8,4 +8,7 @@ class NotificationsConfig(AppConfig):
     url_prefix = "notifications/"  # where its pages are (servista.urls)
 
     def ready(self):
-        from . import shell  # noqa: F401  (the bell of the page frame)
+        from . import (
+            shell,  # noqa: F401  (the bell of the page frame)
+            webhooks,  # noqa: F401  (record events to the webhooks)
+        )

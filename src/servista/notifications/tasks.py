@@ -6,3 +6,10 @@ from . import services
 @task("notifications.send_email")
 def send_email(ids):
     return services.send_email(ids)
+
+
+@task("notifications.deliver_webhook")
+def deliver_webhook(delivery_id):
+    from . import webhooks
+
+    return webhooks.deliver(delivery_id)

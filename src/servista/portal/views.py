@@ -23,6 +23,7 @@ from servista.incidents import services
 from servista.incidents.choices import IncidentState
 from servista.incidents.forms import ReportForm
 from servista.incidents.models import Incident
+from servista.sla import services as sla
 
 State = IncidentState
 # "Open" includes resolved tickets: they still wait for the caller's word.
@@ -115,6 +116,7 @@ def ticket_context(request, incident, form=None):
         "entries": records.visible_journal(incident, request.user, public=True),
         "comment_form": form or CommentForm(user=request.user),
         "is_caller": incident.caller_id == request.user.pk,
+        "survey": sla.pending_survey(incident, request.user),
     }
 
 

@@ -75,8 +75,22 @@ SHARED_FIELDS = ("short_description", "description", "service", "configuration_i
                  "assigned_to")
 
 
+_by_model: dict = {}
+
+
+def service_for(model):
+    """The ``RecordService`` of a work record model (the first one made),
+    for a practice that acts on records of any kind (an escalation that
+    reassigns a record or raises its priority)."""
+    return _by_model.get(model)
+
+
 class RecordService:
     model = None
+
+    def __init__(self):
+        if self.model is not None:
+            _by_model.setdefault(self.model, self)
     # Fields a record is created with (``create``) and a plain update (PATCH,
     # edit form, CLI ``update``) may set; the practice's ``plan_update`` says
     # what its own ones mean.

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class SlaConfig(AppConfig):
+    name = "servista.sla"
+    label = "sla"
+    verbose_name = "Service level management"
+    url_prefix = "service-levels/"  # where its pages are (servista.urls)
+
+    def ready(self):
+        from servista.core import audit
+
+        # Registers the observer that keeps every work record's intervals and timers.
+        from . import policies, services, shell  # noqa: F401
+        from .models import Agreement, Calendar, Target
+
+        audit.register(Calendar, exclude=["updated_at"])
+        audit.register(Agreement)
+        audit.register(Target)
