@@ -297,6 +297,8 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = HOME / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("SERVISTA_EMAIL_FROM", "servista@localhost")
+# Where people reach Servista: every link in a mail starts with it.
+SERVISTA_SITE_URL = os.environ.get("SERVISTA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Connecting to the mail server and each exchange with it give up after this
 # many seconds: a silent server cannot hold the background worker.
 EMAIL_TIMEOUT = env_int("SERVISTA_EMAIL_TIMEOUT", 10, minimum=1)

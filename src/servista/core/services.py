@@ -207,6 +207,23 @@ def visible_journal(record, user, *, public: bool = False) -> list[tuple[Journal
     return visible
 
 
+def requester_timeline(record, user) -> list[dict]:
+    """The record's story as its requester reads it: when it was reported,
+    each step in plain words (being worked on, waiting for you, resolved...)
+    and the conversation; never work notes or the raw field changes.
+    Items: {"kind": "step" | "comment", "at", "text", "entry"}."""
+    items = [{"kind": "step", "at": record.opened_at, "text": "Reported", "entry": None}]
+    for entry, changes in visible_journal(record, user, public=True):
+        if entry.kind == JournalKind.COMMENT:
+            items.append({"kind": "comment", "at": entry.created_at, "text": entry.body,
+                          "entry": entry})
+            continue
+        text = record.requester_milestone(changes)
+        if text and text != items[-1]["text"]:
+            items.append({"kind": "step", "at": entry.created_at, "text": text, "entry": entry})
+    return items
+
+
 # --- links ----------------------------------------------------------------
 
 

@@ -25,6 +25,7 @@ class IncidentFilterSet(WorkRecordFilterSet):
     parent = RefFilter(model=Incident, label="Parent incident")
 
     hidden_in_ui = (*WorkRecordFilterSet.hidden_in_ui, "channel", "organization", "parent")
+    person_search_fields = ("caller",)
 
     class Meta:
         model = Incident

@@ -1,8 +1,13 @@
+import re
+
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils.html import strip_tags
 
 from servista.core import clock
+from servista.core.markup import markdown_html, markdown_text
 from servista.core.tasks import enqueue_on_commit
 
 from .models import Notification
@@ -28,6 +33,45 @@ def notify(users, subject: str, *, body: str = "", record=None) -> list[Notifica
     return created
 
 
+def absolute_url(path: str) -> str:
+    """A path of Servista as a link that works from a mail client (the
+    ``SERVISTA_SITE_URL`` setting gives scheme and host)."""
+    if not path or "://" in path:
+        return path
+    return settings.SERVISTA_SITE_URL + "/" + path.lstrip("/")
+
+
+def mail_domain() -> str:
+    """The domain of Servista's message ids (the site's host)."""
+    host = settings.SERVISTA_SITE_URL.split("://", 1)[-1].split("/", 1)[0]
+    return host.split(":", 1)[0] or "servista.invalid"
+
+
+def render_message(notification) -> EmailMultiAlternatives:
+    """A notification as a mail: a plain-text part (Markdown reduced to its
+    words) and an HTML part (Markdown formatted and sanitised), both with an
+    absolute link to the record."""
+    context = {
+        "notification": notification,
+        "url": absolute_url(notification.url),
+        "body_text": markdown_text(notification.body),
+        # Links written as paths ("/kb/1/") work from a mail client too.
+        "body_html": re.sub(r'href="/(?!/)', f'href="{absolute_url("/")}',
+                            markdown_html(notification.body)),
+    }
+    message = EmailMultiAlternatives(
+        subject=f"[Servista] {strip_tags(notification.subject)}",
+        body=render_to_string("notifications/email.txt", context).strip() + "\n",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.user.email],
+        headers={"Message-ID": f"<notification-{notification.pk}@{mail_domain()}>",
+                 "Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(render_to_string("notifications/email.html", context),
+                               "text/html")
+    return message
+
+
 def send_email(ids: list[int]) -> int:
     """Email the given notifications; those already sent are skipped, so the
     task may safely run twice."""
@@ -42,12 +86,7 @@ def send_email(ids: list[int]) -> int:
             )
             if not claimed:
                 continue
-            send_mail(
-                subject=f"[Servista] {notification.subject}",
-                message=f"{notification.body}\n\n{notification.url}".strip(),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[notification.user.email],
-            )
+            render_message(notification).send()
             sent += 1
     return sent
 

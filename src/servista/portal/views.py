@@ -112,7 +112,7 @@ def ticket_context(request, incident, form=None):
     return {
         "title": f"{incident.number} {incident.short_description}",
         "incident": incident,
-        "entries": records.visible_journal(incident, request.user, public=True),
+        "timeline": records.requester_timeline(incident, request.user),
         "comment_form": form or CommentForm(user=request.user),
         "is_caller": incident.caller_id == request.user.pk,
     }

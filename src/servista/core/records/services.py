@@ -26,6 +26,7 @@ a practice's own operations.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 
 from servista.core import clock
@@ -488,5 +489,24 @@ class RecordService:
             try:
                 done.append(operation(item, actor, **kwargs))
             except DomainError as exc:
-                failed[item.number] = exc.detail
+                failed[item.number] = self.readable(exc)
         return done, failed
+
+    def readable(self, exc: DomainError) -> str:
+        """A refusal in people's words: each wrong field by its label
+        ("Resolution code: …"), not its internal name."""
+        if not exc.errors or set(exc.errors) == {"__all__"}:
+            return exc.detail
+        parts = []
+        for name, messages in exc.errors.items():
+            label = self.field_label(name)
+            parts.extend(message if name == "__all__" or message.lower().startswith(label.lower())
+                         else f"{label}: {message}" for message in messages)
+        return "; ".join(parts)
+
+    def field_label(self, name: str) -> str:
+        try:
+            label = str(self.model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:  # a rule's own name, not a model field
+            label = name.replace("_", " ")
+        return label[:1].upper() + label[1:]

@@ -107,6 +107,32 @@
   function bindAll(root) {
     bindPeopleSearch(root);
     bindBulk(root);
+    bindMembers(root);
+  }
+
+  // --- assignees narrowed to the chosen group's members -------------------------
+  // <select data-members-of="assignment_group"> options carry data-groups; when
+  // a group is chosen in the same form, only its members are offered.
+  function bindMembers(root) {
+    if (!root.querySelectorAll) { return; }
+    root.querySelectorAll("select[data-members-of]").forEach(function (people) {
+      if (people.dataset.bound) { return; }
+      people.dataset.bound = "1";
+      var form = people.form;
+      var group = form ? form.elements.namedItem(people.getAttribute("data-members-of")) : null;
+      if (!group) { return; }
+      function narrow() {
+        var chosen = group.value;
+        Array.prototype.forEach.call(people.options, function (option) {
+          if (!option.value) { return; }
+          var groups = (option.getAttribute("data-groups") || "").split(" ");
+          option.hidden = option.disabled = !!chosen && groups.indexOf(chosen) < 0;
+        });
+        if (people.selectedOptions.length && people.selectedOptions[0].hidden) { people.value = ""; }
+      }
+      group.addEventListener("change", narrow);
+      narrow();
+    });
   }
 
   // --- people type-ahead ------------------------------------------------------
