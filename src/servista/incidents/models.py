@@ -109,7 +109,8 @@ class Incident(WorkRecord):
                 HoldReason.AWAITING_PROBLEM: "a fix to the underlying problem",
                 HoldReason.AWAITING_CHANGE: "a planned change",
             }.get(reason, "another team")
-        if state.get("old") == IncidentState.RESOLVED and state.get("new") == IncidentState.IN_PROGRESS:
+        if (state.get("old"), state.get("new")) == (IncidentState.RESOLVED,
+                                                    IncidentState.IN_PROGRESS):
             return "Reopened: being worked on again"
         return super().requester_milestone(changes)
 
