@@ -273,7 +273,26 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Attachments: a folder in SERVISTA_HOME, or an S3-compatible bucket
+    # (django-storages, `pip install django-storages[s3]`) when a bucket is named.
+    "attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": HOME / "attachments", "base_url": "/attachments/"},
+    },
 }
+if os.environ.get("SERVISTA_ATTACHMENTS_S3_BUCKET"):
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["SERVISTA_ATTACHMENTS_S3_BUCKET"],
+            "endpoint_url": os.environ.get("SERVISTA_ATTACHMENTS_S3_ENDPOINT") or None,
+            "region_name": os.environ.get("SERVISTA_ATTACHMENTS_S3_REGION") or None,
+            "access_key": os.environ.get("SERVISTA_ATTACHMENTS_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("SERVISTA_ATTACHMENTS_S3_SECRET_KEY") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
 # Assets are served straight from the apps' static folders (all vendored in
 # the repository), so no collectstatic step is needed to run.
 WHITENOISE_USE_FINDERS = True
@@ -351,6 +370,14 @@ SERVISTA = {
     "HEARTBEAT_SECONDS": 10,
     "HEALTH_HEARTBEAT_SECONDS": env_int("SERVISTA_HEALTH_HEARTBEAT_SECONDS", 60, minimum=1),
     "HEALTH_OUTBOX_LAG_SECONDS": env_int("SERVISTA_HEALTH_OUTBOX_LAG_SECONDS", 300, minimum=1),
+    # Attachments: the largest file taken, and the kinds of file taken (by
+    # the ending of their name).
+    "ATTACHMENT_MAX_BYTES": env_int("SERVISTA_ATTACHMENT_MAX_MB", 20, minimum=1) * 1024 * 1024,
+    "ATTACHMENT_TYPES": env_list("SERVISTA_ATTACHMENT_TYPES", [
+        "png", "jpg", "jpeg", "gif", "webp", "bmp", "pdf", "txt", "log", "csv", "json", "xml",
+        "yaml", "yml", "md", "html", "eml", "msg", "doc", "docx", "xls", "xlsx", "ppt", "pptx",
+        "odt", "ods", "odp", "rtf", "zip", "7z", "gz", "har", "pcap",
+    ]),
 }
 
 # --- logging --------------------------------------------------------------

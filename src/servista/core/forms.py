@@ -70,3 +70,22 @@ class PersonField(forms.CharField):
 
 def instance_or_none(value):
     return value if value not in ("", None) else None
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Any number of files (the limits are checked by the service, which
+    names the file it refuses)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(FilesField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []

@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from servista.core import clock, links
+from servista.core import attachments, clock, links
 from servista.core.exceptions import NotFound, StaleVersion, ValidationFailed
 from servista.core.journal import change_of, field_value, write_entry
 from servista.core.models import JournalEntry, Link
@@ -49,9 +49,11 @@ def _clean(record, exclude_relations=True):
 
 
 @transaction.atomic(savepoint=False)  # always inside the calling service's transaction
-def create_record(record, actor, *, body: str = "", relations: dict | None = None):
+def create_record(record, actor, *, body: str = "", relations: dict | None = None, files=()):
     """Number, validate and insert a new work record, set its many-to-many
-    ``relations`` ({field: objects}), and journal its initial values."""
+    ``relations`` ({field: objects}), and journal its initial values (with
+    the ``files`` sent with it)."""
+    attachments.check(files)
     now = clock.now()
     if record.opened_by_id is None:
         record.opened_by = actor
@@ -78,7 +80,9 @@ def create_record(record, actor, *, body: str = "", relations: dict | None = Non
             getattr(record, name).set(objs)
             changes[name] = {"old": [], "new": [o.pk for o in objs], "old_display": "",
                              "new_display": ", ".join(str(o) for o in objs)}
-    write_entry(record, actor, JournalKind.CHANGE, body=body or "Created", changes=changes)
+    entry = write_entry(record, actor, JournalKind.CHANGE, body=body or "Created",
+                        changes=changes)
+    attachments.store(entry, actor, files)
     return record
 
 
@@ -154,14 +158,17 @@ def save_changes(record, actor, changes: dict, *, body: str = "") -> dict:
 # --- journal --------------------------------------------------------------
 
 
-def add_entry(record, actor, kind: str, body: str) -> JournalEntry:
+def add_entry(record, actor, kind: str, body: str, files=()) -> JournalEntry:
+    """A comment or work note, with its files (a file alone needs no text)."""
     body = (body or "").strip()
     field = "work_note" if kind == JournalKind.WORK_NOTE else "comment"
-    if not body:
+    if not body and not files:
         raise ValidationFailed.field(field, "This field may not be blank.")
     if kind not in (JournalKind.COMMENT, JournalKind.WORK_NOTE):
         raise ValidationFailed.field("kind", "Kind must be 'comment' or 'work_note'.")
+    attachments.check(files)
     entry = write_entry(record, actor, kind, body=body)
+    entry.files = attachments.store(entry, actor, files)
     type(record).objects.filter(pk=record.pk).update(updated_at=entry.created_at)
     return entry
 
@@ -192,7 +199,10 @@ def visible_journal(record, user, *, public: bool = False) -> list[tuple[Journal
     the portal) see comments and changes to the record's public fields,
     never work notes."""
     staff_view = user.is_agent and not public
-    entries = journal(record, public_only=not staff_view)
+    entries = list(journal(record, public_only=not staff_view))
+    files = attachments.by_entry(record, staff=staff_view)
+    for entry in entries:
+        entry.files = files.get(entry.pk, [])
     if staff_view:
         return [(entry, entry.changes) for entry in entries]
     visible = []
@@ -219,7 +229,9 @@ def requester_timeline(record, user) -> list[dict]:
                           "entry": entry})
             continue
         text = record.requester_milestone(changes)
-        if text and text != items[-1]["text"]:
+        if text and text == items[-1]["text"] and getattr(entry, "files", None):
+            items[-1]["entry"] = entry  # the files sent with the report
+        elif text and text != items[-1]["text"]:
             items.append({"kind": "step", "at": entry.created_at, "text": text, "entry": entry})
     return items
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("search/", views.global_search, name="search"),
     path("priority-preview", views.priority_preview, name="priority_preview"),
+    path("attachments/<int:pk>/<str:name>", views.attachment, name="attachment"),
 ]

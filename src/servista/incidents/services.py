@@ -259,11 +259,11 @@ def policy():
 # --- logging an incident -----------------------------------------------------
 
 
-def log_incident(actor: User, **data) -> Incident:
-    """Log an incident (``IncidentService.creatable_fields``). A requester
-    logs for themselves only and cannot route, assign or relate; support
-    staff log on behalf of any caller."""
-    return rules.create(actor, data)
+def log_incident(actor: User, files=(), **data) -> Incident:
+    """Log an incident (``IncidentService.creatable_fields``), with the files
+    sent with it. A requester logs for themselves only and cannot route,
+    assign or relate; support staff log on behalf of any caller."""
+    return rules.create(actor, data, files=files)
 
 
 # --- changing an incident ------------------------------------------------------

@@ -74,7 +74,7 @@ def home(request):
 @login_required
 def report(request):
     # Coming back from an article that did not solve it: what was typed is kept.
-    form = ReportForm(request.POST or None, user=request.user,
+    form = ReportForm(request.POST or None, request.FILES or None, user=request.user,
                       initial={"short_description": request.GET.get("short_description",
                                                                     "")[:200]})
     if request.method == "POST" and form.is_valid():
@@ -122,11 +122,12 @@ def ticket_context(request, incident, form=None):
 @require_POST
 def comment(request, ident):
     incident = get_ticket(request.user, ident)
-    form = CommentForm(request.POST, user=request.user)
+    form = CommentForm(request.POST, request.FILES, user=request.user)
     form.fields["kind"].required = False
     if form.is_valid():
         try:
-            services.comment(incident, request.user, form.cleaned_data["body"])
+            services.comment(incident, request.user, form.cleaned_data["body"],
+                             files=form.cleaned_data["files"])
         except Forbidden as exc:
             raise PermissionDenied(exc.detail)
         except DomainError as exc:

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from servista.core.choices import Impact, Urgency
-from servista.core.forms import ServistaForm
+from servista.core.forms import FilesField, ServistaForm
 from servista.core.services import SYSTEM_USERNAME
 
 BLANK = [("", "—")]
@@ -171,12 +171,13 @@ class WorkRecordForm(ServistaForm):
 
 
 class CommentForm(ServistaForm):
-    body = forms.CharField(label="Comment", widget=forms.Textarea(
+    body = forms.CharField(label="Comment", required=False, widget=forms.Textarea(
         attrs={"rows": 3, "col": "col-12", "data-shortcut-focus": "c",
                "placeholder": "Write a comment… (Markdown)"}))
     kind = forms.ChoiceField(choices=[("comment", "Comment (visible to the requester)"),
                                       ("work_note", "Work note (support staff only)")],
                              initial="comment", widget=forms.RadioSelect)
+    files = FilesField(label="Attach files")
 
     def __init__(self, *args, requester_label: str = "the requester", **kwargs):
         # Its own ids: the record page also holds an action dialog whose
@@ -188,6 +189,13 @@ class CommentForm(ServistaForm):
             ("comment", f"Comment (visible to {requester_label})"),
             ("work_note", "Work note (support staff only)"),
         ]
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("body") or "").strip() and not data.get("files") \
+                and "body" not in self.errors:
+            self.add_error("body", "Write something or attach a file.")
+        return data
 
 
 class ReasonForm(RecordForm):

@@ -120,7 +120,7 @@ class RecordService:
     # --- creating --------------------------------------------------------------------
 
     @transaction.atomic
-    def create(self, actor, data: dict):
+    def create(self, actor, data: dict, files=()):
         """Create a record from ``data`` (``creatable_fields``, references as
         objects): the priority comes from impact and urgency; only support
         staff route and assign; an assignee starts work on it. A practice
@@ -159,17 +159,18 @@ class RecordService:
         fields["short_description"] = fields["short_description"].strip()
         record = self.model(**fields, priority=compute_priority(impact, urgency),
                             opened_by=actor)
-        self.create_record(record, actor, relations=relations.changes)
+        self.create_record(record, actor, relations=relations.changes, files=files)
         self.after_create(record, actor)
         return record
 
-    def create_record(self, record, actor, *, body: str = "", relations: dict | None = None):
+    def create_record(self, record, actor, *, body: str = "", relations: dict | None = None,
+                      files=()):
         """Number, validate, insert and journal a record the practice built,
         then set its many-to-many ``relations`` ({field: objects}, e.g. the
         affected CIs). The record keeps them in ``initial_relations``, so
         that the answer to its creation reads them without a query."""
         relations = {name: list(objs) for name, objs in (relations or {}).items()}
-        records.create_record(record, actor, body=body, relations=relations)
+        records.create_record(record, actor, body=body, relations=relations, files=files)
         record.initial_relations = relations
         return record
 
@@ -434,27 +435,27 @@ class RecordService:
     # --- the activity stream -----------------------------------------------------------------
 
     @transaction.atomic
-    def comment(self, record, actor, body: str):
-        """A public comment (the requester sees it)."""
+    def comment(self, record, actor, body: str, files=()):
+        """A public comment (the requester sees it and its files)."""
         self.policy().require(actor, "comment", record)
         rec = self.lock(record)
         self.require_not_final(rec)
-        entry = records.add_entry(rec, actor, JournalKind.COMMENT, body)
+        entry = records.add_entry(rec, actor, JournalKind.COMMENT, body, files=files)
         self.after_comment(rec, actor, entry)
         return entry
 
     @transaction.atomic
-    def work_note(self, record, actor, body: str):
-        """A private note of the support staff."""
+    def work_note(self, record, actor, body: str, files=()):
+        """A private note of the support staff; its files are theirs too."""
         self.policy().require(actor, "work_note", record)
         self.require_not_final(record)
-        return records.add_entry(record, actor, JournalKind.WORK_NOTE, body)
+        return records.add_entry(record, actor, JournalKind.WORK_NOTE, body, files=files)
 
-    def add_entry(self, record, actor, kind: str, body: str):
+    def add_entry(self, record, actor, kind: str, body: str, files=()):
         if kind == JournalKind.WORK_NOTE:
-            return self.work_note(record, actor, body)
+            return self.work_note(record, actor, body, files)
         if kind == JournalKind.COMMENT:
-            return self.comment(record, actor, body)
+            return self.comment(record, actor, body, files)
         raise ValidationFailed.field("kind", "Kind must be 'comment' or 'work_note'.")
 
     # --- many at once ------------------------------------------------------------------------

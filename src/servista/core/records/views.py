@@ -86,14 +86,14 @@ def note_kind_key(record) -> str:
     return f"servista.note_kind.{record._meta.label_lower}.{record.pk}"
 
 
-def comment_form(kit, user, data=None, *, request=None, record=None):
+def comment_form(kit, user, data=None, *, request=None, record=None, files=None):
     """The activity panel's form; its entry type starts on the agent's last
     choice on this record (kept in the session), so a run of work notes
     never turns into a comment to the requester by itself."""
     initial = {}
     if request is not None and record is not None:
         initial["kind"] = request.session.get(note_kind_key(record), "comment")
-    return CommentForm(data, user=user, requester_label=requester_label(kit.model),
+    return CommentForm(data, files, user=user, requester_label=requester_label(kit.model),
                        initial=initial)
 
 
@@ -277,13 +277,14 @@ class RecordCommentView(KitMixin, ObjectMixin, View):
 
     def post(self, request, *args, **kwargs):
         record = self.get_object()
-        form = comment_form(self.kit, request.user, request.POST)
+        form = comment_form(self.kit, request.user, request.POST, files=request.FILES)
         status = 200
         if form.is_valid():
             request.session[note_kind_key(record)] = form.cleaned_data["kind"]
             try:
                 self.kit.service.add_entry(record, request.user, form.cleaned_data["kind"],
-                                           form.cleaned_data["body"])
+                                           form.cleaned_data["body"],
+                                           files=form.cleaned_data["files"])
             except Forbidden as exc:
                 raise PermissionDenied(exc.detail)
             except DomainError as exc:

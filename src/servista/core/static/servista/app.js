@@ -108,6 +108,61 @@
     bindPeopleSearch(root);
     bindBulk(root);
     bindMembers(root);
+    bindFileDrop(root);
+  }
+
+  // --- files: chosen, dropped on the form, or pasted (screenshots) ---------------
+  // A form with data-file-drop holds an <input type=file data-file-input>; files
+  // dropped on the form or pasted into it are added to that input, and their
+  // names shown in [data-file-names].
+  function bindFileDrop(root) {
+    if (!root.querySelectorAll) { return; }
+    var forms = root.matches && root.matches("form[data-file-drop]") ? [root] : [];
+    root.querySelectorAll("form[data-file-drop]").forEach(function (f) { forms.push(f); });
+    forms.forEach(function (form) {
+      if (form.dataset.fileBound) { return; }
+      form.dataset.fileBound = "1";
+      var input = form.querySelector("input[data-file-input]");
+      var names = form.querySelector("[data-file-names]");
+      if (!input || typeof DataTransfer === "undefined") { return; }
+      function show() {
+        if (!names) { return; }
+        var list = Array.prototype.map.call(input.files, function (f) { return f.name; });
+        names.textContent = list.length ? "Attached: " + list.join(", ") : "or drop or paste them here";
+      }
+      function add(files) {
+        var all = new DataTransfer();
+        Array.prototype.forEach.call(input.files, function (f) { all.items.add(f); });
+        Array.prototype.forEach.call(files, function (f, i) {
+          if (!f.name || f.name === "image.png") {
+            // A pasted screenshot has no useful name: give it one with the time.
+            var stamp = new Date().toISOString().replace(/[:.]/g, "-");
+            f = new File([f], "screenshot-" + stamp + "-" + i + "." + ((f.type.split("/")[1]) || "png"), { type: f.type });
+          }
+          all.items.add(f);
+        });
+        input.files = all.files;
+        show();
+      }
+      input.addEventListener("change", show);
+      form.addEventListener("dragover", function (event) {
+        event.preventDefault();
+        form.classList.add("drag-over");
+      });
+      form.addEventListener("dragleave", function () { form.classList.remove("drag-over"); });
+      form.addEventListener("drop", function (event) {
+        event.preventDefault();
+        form.classList.remove("drag-over");
+        if (event.dataTransfer && event.dataTransfer.files.length) { add(event.dataTransfer.files); }
+      });
+      form.addEventListener("paste", function (event) {
+        var data = event.clipboardData;
+        if (data && data.files && data.files.length) {
+          event.preventDefault();
+          add(data.files);
+        }
+      });
+    });
   }
 
   // --- assignees narrowed to the chosen group's members -------------------------
