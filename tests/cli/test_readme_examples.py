@@ -21,6 +21,7 @@ name). A shell block under any other heading fails this test until it is run
 here or named as not run.
 """
 
+import hashlib
 import json
 import os
 import re
@@ -39,7 +40,7 @@ import servista
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 RUN = ("The command line", "The API in one minute",
-       "Problems, known errors and knowledge")
+       "Problems, known errors and knowledge", "Attachments")
 NOT_RUN = ("The two commands", "Running in production")
 SHELLS = ("sh", "bash", "shell")
 README_URL = "http://127.0.0.1:8000"
@@ -181,8 +182,8 @@ def test_readme_examples_run_in_order_on_the_demo(readme_blocks, tmp_path):
         f"README examples failed (exit {result.returncode}) after {seconds:.0f} s\n"
         f"--- stderr\n{result.stderr[-4000:]}\n--- stdout (end)\n{result.stdout[-4000:]}")
     outputs = re.split(r"^@@ README block \d+ @@\n", result.stdout, flags=re.M)[1:]
-    assert len(outputs) == len(readme_blocks) == 3
-    cli, api, learning = outputs
+    assert len(outputs) == len(readme_blocks) == 4
+    cli, api, learning, files = outputs
 
     # The command line: one incident, logged, listed, worked and resolved.
     assert re.search(r"^servista \d+\.\d+", cli, re.M)
@@ -224,3 +225,11 @@ def test_readme_examples_run_in_order_on_the_demo(readme_blocks, tmp_path):
     assert re.search(r"^KB\d{7}\s+Published", learning, re.M)
     hits = json.loads(learning.rstrip().splitlines()[-1])
     assert any("<mark>Printer</mark>" in hit["snippet"] for hit in hits), hits
+
+    # Attachments: a work note with its file, then the record's files.
+    note, listed = json_lines(files)[0], json.loads(files.rstrip().splitlines()[-1])
+    [attached] = note["attachments"]
+    assert (note["kind"], attached["name"], attached["internal"]) == (
+        "work_note", "trace.txt", True)
+    assert attached["sha256"] == hashlib.sha256(b"ping 10.8.0.1: request timed out\n").hexdigest()
+    assert [item["id"] for item in listed] == [attached["id"]]

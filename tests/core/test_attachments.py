@@ -120,3 +120,46 @@ class AttachmentTest(ServistaTestCase):
     def test_names_are_cleaned(self):
         self.post_entry("comment", [SimpleUploadedFile("../../etc/pa<ss>wd.txt", b"x")])
         self.assertEqual(Attachment.objects.get().name, "passwd.txt")
+
+
+class AttachmentAPITest(ServistaTestCase):
+    def setUp(self):
+        self.inc = IncidentFactory(caller=self.cast.requester, opened_by=self.cast.agent,
+                                   assigned_to=self.cast.agent,
+                                   assignment_group=self.cast.service_desk)
+
+    def upload(self, user, data):
+        return self.client.post(f"/api/v1/incidents/{self.inc.number}/attachments", data,
+                                HTTP_AUTHORIZATION=f"Bearer {self.token_for(user)}")
+
+    def get(self, user, url):
+        return self.client.get(url, HTTP_AUTHORIZATION=f"Bearer {self.token_for(user)}")
+
+    def test_multipart_upload_list_and_content(self):
+        r = self.upload(self.cast.agent, {"files": [screenshot()], "kind": "work_note",
+                                          "body": "Trace attached"})
+        self.assertEqual(r.status_code, 201, r.content)
+        [file] = r.json()["attachments"]
+        self.assertEqual((file["name"], file["internal"], file["sha256"]),
+                         ("screenshot-2026-12-01.png", True, hashlib.sha256(PNG).hexdigest()))
+        r = self.get(self.cast.agent, file["url"])
+        self.assertEqual(b"".join(r.streaming_content), PNG)
+        listed = self.get(self.cast.agent, f"/api/v1/incidents/{self.inc.number}/attachments")
+        self.assertEqual([f["id"] for f in listed.json()], [file["id"]])
+        # The requester sees neither the work note's file nor its content.
+        listed = self.get(self.cast.requester,
+                          f"/api/v1/incidents/{self.inc.number}/attachments")
+        self.assertEqual(listed.json(), [])
+        self.assertEqual(self.get(self.cast.requester, file["url"]).status_code, 404)
+        history = self.get(self.cast.agent, f"/api/v1/incidents/{self.inc.number}/journal")
+        self.assertIn(file["id"], [f["id"] for e in history.json() for f in e["attachments"]])
+
+    def test_refusals_name_the_files_and_store_nothing(self):
+        with self.assertNothingChanged(self.inc):
+            r = self.upload(self.cast.agent, {"files": [SimpleUploadedFile("x.exe", b"MZ")]})
+        self.assertEqual(r.status_code, 415)
+        self.assertIn("files", r.json()["errors"])
+        with self.assertNothingChanged(self.inc):
+            r = self.upload(self.cast.requester_b, {"files": [screenshot()]})
+        self.assertEqual(r.status_code, 404)
+        self.assertFalse(Attachment.objects.exists())

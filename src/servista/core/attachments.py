@@ -91,7 +91,7 @@ def store(entry: JournalEntry, actor, files) -> list[Attachment]:
 def of_record(record, *, staff: bool) -> list[Attachment]:
     """The record's files the viewer may see (``staff``: also work notes')."""
     files = Attachment.objects.filter(content_type=ContentType.objects.get_for_model(record),
-                                      object_id=record.pk)
+                                      object_id=record.pk).select_related("uploaded_by")
     if not staff:
         files = files.filter(internal=False)
     return list(files)

@@ -193,6 +193,11 @@ def public_view(entry: JournalEntry, record) -> dict | None:
     return {"body": entry.body if entry.body in ("Created",) else "", "changes": changes}
 
 
+def sees_work_notes(user) -> bool:
+    """Support staff read work notes (and their files); nobody else does."""
+    return bool(getattr(user, "is_agent", False))
+
+
 def visible_journal(record, user, *, public: bool = False) -> list[tuple[JournalEntry, dict]]:
     """The activity stream as this user may see it, as (entry, changes):
     staff see everything; requesters (and anyone, with ``public=True``, as in
