@@ -316,6 +316,23 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = HOME / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("SERVISTA_EMAIL_FROM", "servista@localhost")
+# The service desk's mailbox: replies come back to it (with the record's
+# number as a token: desk+INC0001001@…), and mail sent to it is read by the
+# IMAP poller (SERVISTA_IMAP_*) or `servista mail-in`.
+SERVISTA_MAIL_ADDRESS = os.environ.get("SERVISTA_MAIL_ADDRESS", "")
+# Mail from an address nobody has: "create" a contact (a requester without a
+# password) and log the record, or "refuse" with a reply saying so.
+SERVISTA_MAIL_UNKNOWN_SENDERS = os.environ.get("SERVISTA_MAIL_UNKNOWN_SENDERS", "refuse")
+SERVISTA_IMAP = {
+    "HOST": os.environ.get("SERVISTA_IMAP_HOST", ""),
+    "PORT": env_int("SERVISTA_IMAP_PORT", 993, minimum=1),
+    "USER": os.environ.get("SERVISTA_IMAP_USER", ""),
+    "PASSWORD": os.environ.get("SERVISTA_IMAP_PASSWORD", ""),
+    "SSL": env_bool("SERVISTA_IMAP_SSL", default=True),
+    "FOLDER": os.environ.get("SERVISTA_IMAP_FOLDER", "INBOX"),
+    "TIMEOUT": env_int("SERVISTA_IMAP_TIMEOUT", 20, minimum=1),
+    "EVERY": env_int("SERVISTA_IMAP_POLL_SECONDS", 60, minimum=5),
+}
 # Where people reach Servista: every link in a mail starts with it.
 SERVISTA_SITE_URL = os.environ.get("SERVISTA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Connecting to the mail server and each exchange with it give up after this

@@ -26,7 +26,8 @@ class NotificationMailTest(ServistaTestCase):
                              "Please **restart** the <Outlook.Addin> and [read this](/kb/1/)")
         mail.outbox.clear()
         run_pending()
-        [message] = [m for m in mail.outbox if m.to == [self.cast.requester.email]]
+        [message] = [m for m in mail.outbox if m.to == [self.cast.requester.email]
+                     and "restart" in m.body]
         return message
 
     def test_links_are_absolute_and_both_parts_are_sent(self):

@@ -30,5 +30,9 @@ def markdown_text(text: str) -> str:
     """The words of a Markdown text without its markup (for plain-text mail
     and one-line summaries)."""
     html = markdown_html(text).replace("<li>", "<li>- ").replace("</p>", "</p>\n")
+    # A link keeps its address in plain text: "Yes (https://…)".
+    html = re.sub(r'<a href="([^"]*)"[^>]*>(.*?)</a>',
+                  lambda m: m.group(2) if html_lib.unescape(m.group(1)) == html_lib.unescape(
+                      m.group(2)) else f"{m.group(2)} ({m.group(1)})", html)
     words = html_lib.unescape(nh3.clean(html, tags=set()))
     return re.sub(r"\n{3,}", "\n\n", words).strip()

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Notification
+from .models import InboundMail, MailPreference, MailTemplate, Notification
 
 
 @admin.register(Notification)
@@ -9,3 +9,23 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["read_at"]
     search_fields = ["subject", "user__username"]
     raw_id_fields = ["user"]
+
+
+@admin.register(MailTemplate)
+class MailTemplateAdmin(admin.ModelAdmin):
+    """The words of each kind of mail (without a row: the built-in words)."""
+
+    list_display = ["kind", "subject"]
+
+
+@admin.register(MailPreference)
+class MailPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "muted"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(InboundMail)
+class InboundMailAdmin(admin.ModelAdmin):
+    list_display = ["received_at", "sender", "subject", "status", "record", "detail"]
+    list_filter = ["status"]
+    search_fields = ["sender", "subject", "record", "message_id"]

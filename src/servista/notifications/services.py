@@ -3,27 +3,41 @@ import re
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.template import Context, Template, TemplateSyntaxError
 from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 
 from servista.core import clock
+from servista.core.exceptions import ValidationFailed
 from servista.core.markup import markdown_html, markdown_text
 from servista.core.tasks import enqueue_on_commit
 
-from .models import Notification
+from .models import MailKind, MailPreference, MailTemplate, Notification
 
 
-def notify(users, subject: str, *, body: str = "", record=None) -> list[Notification]:
+def notify(users, subject: str, *, body: str = "", record=None, kind: str = "",
+           context: dict | None = None) -> list[Notification]:
     """Tell each user (once, skipping inactive accounts and duplicates);
-    emails go out from the worker after the transaction commits."""
+    emails go out from the worker after the transaction commits. ``kind``
+    names the mail (``MailKind``): an administrator's template for it, when
+    there is one, gives the words (with ``context`` and ``record``,
+    ``recipient``, ``url``), and a person who muted it gets no mail."""
     seen = set()
     rows = []
     url = record.get_absolute_url() if record is not None else ""
+    thread = getattr(record, "number", "") if record is not None else ""
+    template = MailTemplate.objects.filter(kind=kind).first() if kind else None
     for user in users:
         if user is None or user.pk in seen or not user.is_active:
             continue
         seen.add(user.pk)
-        rows.append(Notification(user=user, subject=subject[:250], body=body, url=url))
+        words = (subject, body)
+        if template is not None:
+            words = render_template(template, {**(context or {}), "record": record,
+                                               "recipient": user,
+                                               "url": absolute_url(url)})
+        rows.append(Notification(user=user, subject=words[0][:250], body=words[1], url=url,
+                                 kind=kind, thread=thread))
     if not rows:
         return []
     created = Notification.objects.bulk_create(rows)
@@ -33,12 +47,55 @@ def notify(users, subject: str, *, body: str = "", record=None) -> list[Notifica
     return created
 
 
+def render_template(template, context: dict) -> tuple[str, str]:
+    """(subject, body) of an administrator's template. A template that does
+    not render leaves its text as written rather than losing the mail."""
+    rendered = []
+    for text in (template.subject, template.body):
+        try:
+            rendered.append(Template(text).render(Context(context, autoescape=False)))
+        except TemplateSyntaxError:
+            rendered.append(text)
+    return " ".join(rendered[0].split()), rendered[1].strip()
+
+
+def muted(user) -> set[str]:
+    preference = MailPreference.objects.filter(user=user).first()
+    return set(preference.muted) if preference else set()
+
+
+def set_muted(user, kinds) -> MailPreference:
+    """The kinds of mail ``user`` does not want (unknown kinds refused)."""
+    unknown = set(kinds) - set(MailKind.values)
+    if unknown:
+        raise ValidationFailed.field("muted",
+                                     f"Unknown kinds of mail: {', '.join(sorted(unknown))}.")
+    preference, _ = MailPreference.objects.update_or_create(
+        user=user, defaults={"muted": sorted(set(kinds))})
+    return preference
+
+
 def absolute_url(path: str) -> str:
     """A path of Servista as a link that works from a mail client (the
     ``SERVISTA_SITE_URL`` setting gives scheme and host)."""
     if not path or "://" in path:
         return path
     return settings.SERVISTA_SITE_URL + "/" + path.lstrip("/")
+
+
+def thread_id(thread: str) -> str:
+    """The Message-ID every mail about a record refers to (its thread)."""
+    return f"<{thread}@{mail_domain()}>"
+
+
+def reply_address(thread: str) -> str:
+    """The desk's address with the record's number as a reply token
+    (``desk+INC0001001@example.com``), when a desk mailbox is configured."""
+    address = settings.SERVISTA_MAIL_ADDRESS
+    if not address or "@" not in address or not thread:
+        return ""
+    local, domain = address.rsplit("@", 1)
+    return f"{local}+{thread}@{domain}"
 
 
 def mail_domain() -> str:
@@ -59,13 +116,24 @@ def render_message(notification) -> EmailMultiAlternatives:
         "body_html": re.sub(r'href="/(?!/)', f'href="{absolute_url("/")}',
                             markdown_html(notification.body)),
     }
+    thread = notification.thread
+    subject = strip_tags(notification.subject)
+    headers = {"Auto-Submitted": "auto-generated", "X-Servista-Loop": mail_domain()}
+    if thread:
+        # Every mail about a record answers its thread: mail clients group
+        # them, and a reply names the record (In-Reply-To, References).
+        headers.update({"Message-ID": f"<{thread}.n{notification.pk}@{mail_domain()}>",
+                        "In-Reply-To": thread_id(thread), "References": thread_id(thread)})
+        subject = f"[{thread}] {subject}" if f"[{thread}]" not in subject else subject
+    else:
+        headers["Message-ID"] = f"<n{notification.pk}@{mail_domain()}>"
     message = EmailMultiAlternatives(
-        subject=f"[Servista] {strip_tags(notification.subject)}",
+        subject=subject,
         body=render_to_string("notifications/email.txt", context).strip() + "\n",
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.user.email],
-        headers={"Message-ID": f"<notification-{notification.pk}@{mail_domain()}>",
-                 "Auto-Submitted": "auto-generated"},
+        headers=headers,
+        reply_to=[reply_address(thread)] if reply_address(thread) else None,
     )
     message.attach_alternative(render_to_string("notifications/email.html", context),
                                "text/html")
@@ -76,9 +144,13 @@ def send_email(ids: list[int]) -> int:
     """Email the given notifications; those already sent are skipped, so the
     task may safely run twice."""
     sent = 0
-    pending = Notification.objects.filter(pk__in=ids, emailed_at=None).select_related("user")
+    pending = Notification.objects.filter(pk__in=ids, emailed_at=None).select_related(
+        "user", "user__mail_preference")
     for notification in pending:
         if not notification.user.email:
+            continue
+        preference = getattr(notification.user, "mail_preference", None)
+        if preference is not None and notification.kind in preference.muted:
             continue
         with transaction.atomic():
             claimed = Notification.objects.filter(pk=notification.pk, emailed_at=None).update(

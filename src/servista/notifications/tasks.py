@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from servista.core.tasks import task
 
 from . import services
@@ -6,3 +8,10 @@ from . import services
 @task("notifications.send_email")
 def send_email(ids):
     return services.send_email(ids)
+
+
+@task("notifications.poll_mailbox", every=settings.SERVISTA_IMAP["EVERY"])
+def poll_mailbox():
+    from . import inbound
+
+    return inbound.poll_imap()

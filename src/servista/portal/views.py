@@ -12,11 +12,11 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from servista.core import lookup
 from servista.core import services as records
-from servista.core.exceptions import DomainError, Forbidden
+from servista.core.exceptions import DomainError, Forbidden, NotFound
 from servista.core.generic_views import apply_domain_error, htmx_redirect
 from servista.core.records.forms import CommentForm
 from servista.incidents import services
@@ -152,3 +152,27 @@ def confirm(request, ident):
     else:
         messages.success(request, f"{incident.number} is closed. Thank you for confirming.")
     return htmx_redirect(request, incident_url(incident))
+
+
+@require_http_methods(["GET", "POST"])
+def answer(request, token):
+    """The "it is fixed" / "it is not fixed" links of a resolution mail. The
+    link's token says who answers what about which resolution; GET asks to
+    confirm (mail scanners follow links), POST acts, once."""
+    try:
+        incident, said = services.read_answer(token)
+    except NotFound as exc:
+        raise Http404(exc.detail)
+    except DomainError as exc:
+        return render(request, "portal/answer.html", {"title": "Already answered",
+                                                      "spent": exc.detail}, status=409)
+    if request.method == "POST":
+        try:
+            incident = services.answer(token, comment=request.POST.get("comment", "")[:5000])
+        except DomainError as exc:
+            return render(request, "portal/answer.html", {"title": "Already answered",
+                                                          "spent": exc.detail}, status=409)
+        return render(request, "portal/answer.html", {
+            "title": "Thank you", "incident": incident, "said": said, "done": True})
+    return render(request, "portal/answer.html", {
+        "title": "Is it fixed?", "incident": incident, "said": said, "token": token})
