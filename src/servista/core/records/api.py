@@ -180,11 +180,14 @@ class RecordAPI(ModelAPI):
 
         @router.post("/{ident}/attachments",
                      response={201: JournalEntryOut, **ERRORS, **errors(413, 415)},
-                     operation_id=f"attach_{name}",
+                     operation_id=f"attach_{name}", openapi_extra=attach_body(self.model),
                      summary="Attach files, with a comment (public) or a work note (staff only)")
         def attach(request, ident: str, files: File[list[UploadedFile]],
                    kind: Form[Literal["comment", "work_note"]] = "comment",
                    body: Form[str] = ""):
+            unknown = sorted((set(request.POST) | set(request.FILES)) - {"files", "kind", "body"})
+            if unknown:
+                raise ValidationFailed.field(unknown[0], "Unknown field.")
             obj = resource.get_object(request, ident)
             entry = resource.service.add_entry(obj, request.auth, kind, body, files=files)
             return Status(201, journal_out(entry, entry.changes, resource.file_urls(obj)))
@@ -230,6 +233,19 @@ class RecordAPI(ModelAPI):
             link = records.link(obj, target, request.auth, payload.kind)
             return Status(201, link_out({"link": link, "direction": "outgoing",
                                          "other": target, "label": link.get_kind_display()}))
+
+
+def attach_body(model) -> dict:
+    """The multipart body of POST …/attachments as the OpenAPI document
+    states it (its own name, no other field taken)."""
+    # Merged into what django-ninja states (types, choices, required).
+    return {"requestBody": {"content": {"multipart/form-data": {"schema": {
+        "title": f"{model.__name__}AttachmentsIn", "additionalProperties": False,
+        "properties": {
+            "files": {"minItems": 1,
+                      "description": "The files (size and kinds: the server's settings)"},
+            "body": {"description": "The comment's or work note's text (Markdown)"},
+        }}}}}}
 
 
 def visible_to(user, record) -> bool:
