@@ -40,7 +40,7 @@ import servista
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 RUN = ("The command line", "The API in one minute",
-       "Problems, known errors and knowledge", "Attachments")
+       "Problems, known errors and knowledge", "Attachments", "The e-mail channel")
 NOT_RUN = ("The two commands", "Running in production")
 SHELLS = ("sh", "bash", "shell")
 README_URL = "http://127.0.0.1:8000"
@@ -182,8 +182,8 @@ def test_readme_examples_run_in_order_on_the_demo(readme_blocks, tmp_path):
         f"README examples failed (exit {result.returncode}) after {seconds:.0f} s\n"
         f"--- stderr\n{result.stderr[-4000:]}\n--- stdout (end)\n{result.stdout[-4000:]}")
     outputs = re.split(r"^@@ README block \d+ @@\n", result.stdout, flags=re.M)[1:]
-    assert len(outputs) == len(readme_blocks) == 4
-    cli, api, learning, files = outputs
+    assert len(outputs) == len(readme_blocks) == 5
+    cli, api, learning, files, mail = outputs
 
     # The command line: one incident, logged, listed, worked and resolved.
     assert re.search(r"^servista \d+\.\d+", cli, re.M)
@@ -233,3 +233,8 @@ def test_readme_examples_run_in_order_on_the_demo(readme_blocks, tmp_path):
         "work_note", "trace.txt", True)
     assert attached["sha256"] == hashlib.sha256(b"ping 10.8.0.1: request timed out\n").hexdigest()
     assert [item["id"] for item in listed] == [attached["id"]]
+
+    # Mail: a message from the demo's requester logs an incident, once.
+    first = re.search(r"^Created a record: (INC\d{7})$", mail, re.M).group(1)
+    assert re.search(rf"^Already read: Created a record: {first}$", mail, re.M), mail
+

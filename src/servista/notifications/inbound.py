@@ -225,6 +225,7 @@ def receive(raw: bytes) -> InboundMail:
     message_id = mail.message_id or f"<no-id-{hash(raw)}@{mail_domain()}>"
     done = InboundMail.objects.filter(message_id=message_id).first()
     if done is not None:
+        done.already_read = True
         return done
     row = InboundMail(message_id=message_id, sender=mail.sender[:250],
                       subject=mail.subject[:250])

@@ -43,5 +43,7 @@ class Command(BaseCommand):
             row = inbound.receive(raw)
         except DomainError as exc:
             raise CommandError(exc.detail)
-        self.stdout.write(f"{row.get_status_display()}{': ' + row.record if row.record else ''}"
-                          f"{' (' + row.detail + ')' if row.detail else ''}")
+        again = "Already read: " if getattr(row, "already_read", False) else ""
+        record = f": {row.record}" if row.record else ""
+        detail = f" ({row.detail})" if row.detail else ""
+        self.stdout.write(f"{again}{row.get_status_display()}{record}{detail}")
