@@ -8,6 +8,7 @@ from django.test import override_settings
 from servista.core.tasks import run_pending
 from servista.incidents import services
 from servista.incidents.factories import IncidentFactory
+from servista.notifications import services as mail_services
 from servista.notifications.models import Notification
 from servista.testing import ServistaTestCase
 
@@ -54,3 +55,16 @@ class NotificationMailTest(ServistaTestCase):
         r = self.client.get("/notifications/")
         self.assertContains(r, "Please restart the &lt;service&gt;")
         self.assertNotContains(r, "**restart**")
+
+
+class MailPreferencesPageTest(ServistaTestCase):
+    def test_a_person_chooses_the_mail_they_receive(self):
+        self.client.force_login(self.cast.requester)
+        r = self.client.get("/notifications/preferences/")
+        self.assertContains(r, 'value="resolved" id="mail-resolved" checked')
+        self.client.post("/notifications/preferences/",
+                         {"email": ["acknowledgement", "resolved", "closed"]})
+        self.assertEqual(sorted(mail_services.muted(self.cast.requester)),
+                         ["assigned", "awaiting_you", "comment", "other"])
+        # Only their own: another person's stay as they were.
+        self.assertEqual(mail_services.muted(self.cast.colleague), set())
