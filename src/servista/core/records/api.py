@@ -182,12 +182,14 @@ class RecordAPI(ModelAPI):
                      response={201: JournalEntryOut, **ERRORS, **errors(413, 415)},
                      operation_id=f"attach_{name}", openapi_extra=attach_body(self.model),
                      summary="Attach files, with a comment (public) or a work note (staff only)")
-        def attach(request, ident: str, files: File[list[UploadedFile]],
+        def attach(request, ident: str, files: File[list[UploadedFile]] = None,
                    kind: Form[Literal["comment", "work_note"]] = "comment",
                    body: Form[str] = ""):
             unknown = sorted((set(request.POST) | set(request.FILES)) - {"files", "kind", "body"})
             if unknown:
                 raise ValidationFailed.field(unknown[0], "Unknown field.")
+            if not files:  # an empty part is no file (the parser drops it)
+                raise ValidationFailed.field("files", "Attach at least one file with content.")
             obj = resource.get_object(request, ident)
             entry = resource.service.add_entry(obj, request.auth, kind, body, files=files)
             return Status(201, journal_out(entry, entry.changes, resource.file_urls(obj)))
@@ -202,15 +204,20 @@ class RecordAPI(ModelAPI):
                     for a in attachments.of_record(obj, staff=staff)]
 
         @router.get("/{ident}/attachments/{file_id}",
-                    response={200: None, **errors(401, 404)},
-                    operation_id=f"attachment_{name}", summary="The content of one file")
+                    response={200: None, **errors(401, 404, 422)},
+                    operation_id=f"attachment_{name}", summary="The content of one file",
+                    openapi_extra={"responses": {"200": {
+                        "description": "The file's content",
+                        "content": {"application/octet-stream": {
+                            "schema": {"type": "string", "format": "binary"}}}}}})
         def read_file(request, ident: str, file_id: int):
             obj = resource.get_object(request, ident)
             found = attachments.visible(request.auth, file_id)
             if (found.content_type.model_class(), found.object_id) != (type(obj), obj.pk):
                 raise NotFound("No such file.")
             response = FileResponse(found.file.open("rb"), as_attachment=True,
-                                    filename=found.name, content_type=found.mimetype)
+                                    filename=found.name,
+                                    content_type="application/octet-stream")
             response["X-Content-Type-Options"] = "nosniff"
             return response
 
@@ -241,6 +248,7 @@ def attach_body(model) -> dict:
     # Merged into what django-ninja states (types, choices, required).
     return {"requestBody": {"content": {"multipart/form-data": {"schema": {
         "title": f"{model.__name__}AttachmentsIn", "additionalProperties": False,
+        "required": ["files"],
         "properties": {
             "files": {"minItems": 1,
                       "description": "The files (size and kinds: the server's settings)"},
