@@ -29,4 +29,5 @@ class CreateQueriesTest(ServistaTestCase):
         self.assertEqual(reads, [])
         writes = [q["sql"].split()[0] for q in ctx.captured_queries
                   if q["sql"].split()[0] in ("INSERT", "UPDATE")]
-        self.assertEqual(writes, ["UPDATE", "INSERT", "INSERT"])  # number, incident, journal
+        # number, incident, journal; the caller's acknowledgement and its mail job
+        self.assertEqual(writes, ["UPDATE", "INSERT", "INSERT", "INSERT", "INSERT"])

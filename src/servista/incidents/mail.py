@@ -6,7 +6,6 @@ from servista.core.exceptions import NotFound
 from servista.core.permissions import restrict
 from servista.notifications import inbound
 
-from . import services
 from .models import Incident
 
 
@@ -19,10 +18,14 @@ def reply(incident, person, body: str, files):
     then logs a new incident of its own)."""
     if not restrict(Incident.objects.filter(pk=incident.pk), person).exists():
         raise NotFound(f"No incident {incident.number}.")
+    from . import services  # at run time: the app registry's import order stays
+
     return services.comment(incident, person, body, files=files)
 
 
 def create(person, subject: str, body: str, files):
+    from . import services
+
     return services.log_incident(person, files=files, channel="email",
                                  short_description=subject, description=body)
 

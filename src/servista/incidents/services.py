@@ -28,7 +28,7 @@ from servista.core.exceptions import Forbidden, InvalidTransition, NotFound, Val
 from servista.core.records.services import Errors, Plan, RecordService
 from servista.core.refcache import RefCache
 from servista.core.services import SYSTEM_USERNAME, system_user
-from servista.notifications.services import absolute_url, notify
+from servista.notifications.services import absolute_url, batch, notify
 
 from .choices import Channel, HoldReason, IncidentState, ResolutionCode
 from .models import Category, Incident
@@ -225,8 +225,9 @@ class IncidentService(RecordService):
         _check_parent(None, fields.get("parent"), errors)
 
     def after_create(self, incident, actor):
-        _tell_assignee(incident, actor, incident.assigned_to)
-        _acknowledge(incident)
+        with batch():  # one mail job for the assignee's notice and the acknowledgement
+            _tell_assignee(incident, actor, incident.assigned_to)
+            _acknowledge(incident)
 
     # --- the kit's hooks ------------------------------------------------------------
 

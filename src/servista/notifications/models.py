@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 
 from servista.core import clock
@@ -51,6 +52,14 @@ class MailTemplate(models.Model):
 
     def __str__(self):
         return self.get_kind_display()
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete("servista:mail-templates")
+
+    def delete(self, *args, **kwargs):
+        cache.delete("servista:mail-templates")
+        return super().delete(*args, **kwargs)
 
 
 class MailPreference(models.Model):

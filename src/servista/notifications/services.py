@@ -1,6 +1,9 @@
+import contextlib
+import contextvars
 import re
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template import Context, Template, TemplateSyntaxError
@@ -26,7 +29,7 @@ def notify(users, subject: str, *, body: str = "", record=None, kind: str = "",
     rows = []
     url = record.get_absolute_url() if record is not None else ""
     thread = getattr(record, "number", "") if record is not None else ""
-    template = MailTemplate.objects.filter(kind=kind).first() if kind else None
+    template = templates().get(kind) if kind else None
     for user in users:
         if user is None or user.pk in seen or not user.is_active:
             continue
@@ -42,9 +45,44 @@ def notify(users, subject: str, *, body: str = "", record=None, kind: str = "",
         return []
     created = Notification.objects.bulk_create(rows)
     ids = [n.pk for n in created if n.pk is not None]
-    if ids:
+    pending = _batch.get()
+    if pending is not None:
+        pending.extend(ids)
+    elif ids:
         enqueue_on_commit("notifications.send_email", ids=ids)
     return created
+
+
+_batch: contextvars.ContextVar = contextvars.ContextVar("servista_mail_batch", default=None)
+
+
+@contextlib.contextmanager
+def batch():
+    """The notifications made inside go out as one mail job."""
+    if _batch.get() is not None:
+        yield
+        return
+    ids: list[int] = []
+    token = _batch.set(ids)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if ids:
+        enqueue_on_commit("notifications.send_email", ids=ids)
+
+
+TEMPLATES_KEY = "servista:mail-templates"
+
+
+def templates() -> dict:
+    """The administrators' templates by kind, read at most every 30 seconds
+    per process (saving one forgets them at once in this process)."""
+    found = cache.get(TEMPLATES_KEY)
+    if found is None:
+        found = {t.kind: t for t in MailTemplate.objects.all()}
+        cache.set(TEMPLATES_KEY, found, 30)
+    return found
 
 
 def render_template(template, context: dict) -> tuple[str, str]:

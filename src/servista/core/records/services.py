@@ -159,7 +159,9 @@ class RecordService:
         fields["short_description"] = fields["short_description"].strip()
         record = self.model(**fields, priority=compute_priority(impact, urgency),
                             opened_by=actor)
-        self.create_record(record, actor, relations=relations.changes, files=files)
+        # A practice's own create_record (no files) keeps working.
+        extra = {"files": files} if files else {}
+        self.create_record(record, actor, relations=relations.changes, **extra)
         self.after_create(record, actor)
         return record
 

@@ -1,4 +1,4 @@
-"""``servista mailin [FILE] [--poll]``: read one raw mail into the service desk.
+"""``servista mailin [FILE]``: read one raw mail into the service desk.
 
 The message is read from FILE, or from standard input (``-`` or nothing),
 as a mail server's delivery hook would pipe it (e.g. a Postfix alias
