@@ -275,7 +275,26 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Attachments: a folder in SERVISTA_HOME, or an S3-compatible bucket
+    # (django-storages, `pip install django-storages[s3]`) when a bucket is named.
+    "attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": HOME / "attachments", "base_url": "/attachments/"},
+    },
 }
+if os.environ.get("SERVISTA_ATTACHMENTS_S3_BUCKET"):
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["SERVISTA_ATTACHMENTS_S3_BUCKET"],
+            "endpoint_url": os.environ.get("SERVISTA_ATTACHMENTS_S3_ENDPOINT") or None,
+            "region_name": os.environ.get("SERVISTA_ATTACHMENTS_S3_REGION") or None,
+            "access_key": os.environ.get("SERVISTA_ATTACHMENTS_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("SERVISTA_ATTACHMENTS_S3_SECRET_KEY") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+        },
+    }
 # Assets are served straight from the apps' static folders (all vendored in
 # the repository), so no collectstatic step is needed to run.
 WHITENOISE_USE_FINDERS = True
@@ -299,6 +318,25 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = HOME / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("SERVISTA_EMAIL_FROM", "servista@localhost")
+# The service desk's mailbox: replies come back to it (with the record's
+# number as a token: desk+INC0001001@…), and mail sent to it is read by the
+# IMAP poller (SERVISTA_IMAP_*) or `servista mail-in`.
+SERVISTA_MAIL_ADDRESS = os.environ.get("SERVISTA_MAIL_ADDRESS", "")
+# Mail from an address nobody has: "create" a contact (a requester without a
+# password) and log the record, or "refuse" with a reply saying so.
+SERVISTA_MAIL_UNKNOWN_SENDERS = os.environ.get("SERVISTA_MAIL_UNKNOWN_SENDERS", "refuse")
+SERVISTA_IMAP = {
+    "HOST": os.environ.get("SERVISTA_IMAP_HOST", ""),
+    "PORT": env_int("SERVISTA_IMAP_PORT", 993, minimum=1),
+    "USER": os.environ.get("SERVISTA_IMAP_USER", ""),
+    "PASSWORD": os.environ.get("SERVISTA_IMAP_PASSWORD", ""),
+    "SSL": env_bool("SERVISTA_IMAP_SSL", default=True),
+    "FOLDER": os.environ.get("SERVISTA_IMAP_FOLDER", "INBOX"),
+    "TIMEOUT": env_int("SERVISTA_IMAP_TIMEOUT", 20, minimum=1),
+    "EVERY": env_int("SERVISTA_IMAP_POLL_SECONDS", 60, minimum=5),
+}
+# Where people reach Servista: every link in a mail starts with it.
+SERVISTA_SITE_URL = os.environ.get("SERVISTA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Connecting to the mail server and each exchange with it give up after this
 # many seconds: a silent server cannot hold the background worker.
 EMAIL_TIMEOUT = env_int("SERVISTA_EMAIL_TIMEOUT", 10, minimum=1)
@@ -351,6 +389,14 @@ SERVISTA = {
     "HEARTBEAT_SECONDS": 10,
     "HEALTH_HEARTBEAT_SECONDS": env_int("SERVISTA_HEALTH_HEARTBEAT_SECONDS", 60, minimum=1),
     "HEALTH_OUTBOX_LAG_SECONDS": env_int("SERVISTA_HEALTH_OUTBOX_LAG_SECONDS", 300, minimum=1),
+    # Attachments: the largest file taken, and the kinds of file taken (by
+    # the ending of their name).
+    "ATTACHMENT_MAX_BYTES": env_int("SERVISTA_ATTACHMENT_MAX_MB", 20, minimum=1) * 1024 * 1024,
+    "ATTACHMENT_TYPES": env_list("SERVISTA_ATTACHMENT_TYPES", [
+        "png", "jpg", "jpeg", "gif", "webp", "bmp", "pdf", "txt", "log", "csv", "json", "xml",
+        "yaml", "yml", "md", "html", "eml", "msg", "doc", "docx", "xls", "xlsx", "ppt", "pptx",
+        "odt", "ods", "odp", "rtf", "zip", "7z", "gz", "har", "pcap",
+    ]),
 }
 
 # --- logging --------------------------------------------------------------

@@ -7,6 +7,8 @@ of the portal, in both directions."""
 
 import json
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from servista.api.api import api
 from servista.core import services as records
 from servista.incidents import services
@@ -40,7 +42,8 @@ class OrganizationIsolationTest(ServistaTestCase):
             own = [IncidentFactory(caller=caller, short_description=f"{secret} printer {n}",
                                    description=f"Details only {org} may read: {secret}")
                    for n in range(3)]
-            services.comment(own[0], caller, f"A comment of {org}: {secret}")
+            services.comment(own[0], caller, f"A comment of {org}: {secret}",
+                             files=[SimpleUploadedFile(f"{secret}.txt", secret.encode())])
             services.resolve(own[2], cast.agent, resolution_code="solved_permanently",
                              resolution_notes=f"Fixed for {org}: {secret}")
             cls.tickets[org.name] = own
@@ -67,6 +70,10 @@ class OrganizationIsolationTest(ServistaTestCase):
             else:
                 base = path.split("/{")[0]
                 urls = [path.replace("{ident}", str(ident)) for ident in idents.get(base, ())]
+                if path.endswith("/attachments/{file_id}"):
+                    # Each file the record's list of files showed.
+                    urls = [url.replace("{file_id}", str(file["id"])) for url in urls
+                            for file in answers.get(url.rsplit("/", 1)[0], [])]
                 self.assertNotIn("{", "".join(urls), f"a path parameter other than ident: {path}")
             for url in urls:
                 parameters = operations["get"].get("parameters", [])
@@ -79,6 +86,10 @@ class OrganizationIsolationTest(ServistaTestCase):
                 r = self.client.get(url, query, HTTP_AUTHORIZATION=f"Bearer {token}")
                 if r.status_code in (403, 404):
                     continue  # refused: nothing told
+                if r.streaming:  # a file's content
+                    self.assertEqual(r.status_code, 200, url)
+                    answers[url] = b"".join(r.streaming_content).decode(errors="replace")
+                    continue
                 self.assertEqual(r.status_code, 200, (url, r.content[:300]))
                 data = r.json()
                 answers[url] = data
@@ -109,7 +120,7 @@ class OrganizationIsolationTest(ServistaTestCase):
         # The walk reached the requester's incidents, their journals and links.
         own = self.tickets[user.organization.name]
         for ticket in own:
-            for suffix in ("", "/journal", "/links"):
+            for suffix in ("", "/journal", "/links", "/attachments"):
                 self.assertIn(f"/api/v1/incidents/{ticket.number}{suffix}", answers)
         fields = 0
         for url, data in answers.items():

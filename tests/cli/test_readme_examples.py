@@ -21,6 +21,7 @@ name). A shell block under any other heading fails this test until it is run
 here or named as not run.
 """
 
+import hashlib
 import json
 import os
 import re
@@ -40,7 +41,8 @@ import servista
 README = Path(__file__).resolve().parents[2] / "README.md"
 RUN = ("The command line", "The API in one minute",
        "The service desk's dashboard, views and exports",
-       "Problems, known errors and knowledge", "Service levels")
+       "Problems, known errors and knowledge", "Service levels", "Attachments",
+       "The e-mail channel")
 NOT_RUN = ("The two commands", "Running in production")
 SHELLS = ("sh", "bash", "shell")
 README_URL = "http://127.0.0.1:8000"
@@ -182,8 +184,8 @@ def test_readme_examples_run_in_order_on_the_demo(readme_blocks, tmp_path):
         f"README examples failed (exit {result.returncode}) after {seconds:.0f} s\n"
         f"--- stderr\n{result.stderr[-4000:]}\n--- stdout (end)\n{result.stdout[-4000:]}")
     outputs = re.split(r"^@@ README block \d+ @@\n", result.stdout, flags=re.M)[1:]
-    assert len(outputs) == len(readme_blocks) == 4
-    cli, api, desk, learning = outputs
+    assert len(outputs) == len(readme_blocks) == 7
+    cli, api, desk, learning, levels, files, mail = outputs
 
     # The command line: one incident, logged, listed, worked and resolved.
     assert re.search(r"^servista \d+\.\d+", cli, re.M)
@@ -234,3 +236,19 @@ def test_readme_examples_run_in_order_on_the_demo(readme_blocks, tmp_path):
     assert re.search(r"^KB\d{7}\s+Published", learning, re.M)
     hits = json.loads(learning.rstrip().splitlines()[-1])
     assert any("<mark>Printer</mark>" in hit["snippet"] for hit in hits), hits
+
+    # Service levels: Friday 16:00 plus 8 business hours is Monday 16:00.
+    assert re.search(r"2026-03-09T16:00:00\+01:00", levels), levels
+
+    # Attachments: a work note with its file, then the record's files.
+    note, listed = json_lines(files)[0], json.loads(files.rstrip().splitlines()[-1])
+    [attached] = note["attachments"]
+    assert (note["kind"], attached["name"], attached["internal"]) == (
+        "work_note", "trace.txt", True)
+    assert attached["sha256"] == hashlib.sha256(b"ping 10.8.0.1: request timed out\n").hexdigest()
+    assert [item["id"] for item in listed] == [attached["id"]]
+
+    # Mail: a message from the demo's requester logs an incident, once.
+    first = re.search(r"^Created a record: (INC\d{7})$", mail, re.M).group(1)
+    assert re.search(rf"^Already read: Created a record: {first}$", mail, re.M), mail
+

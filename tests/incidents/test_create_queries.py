@@ -29,5 +29,6 @@ class CreateQueriesTest(ServistaTestCase):
         self.assertEqual(reads, [])
         writes = [q["sql"].split()[0] for q in ctx.captured_queries
                   if q["sql"].split()[0] in ("INSERT", "UPDATE")]
-        # number, incident, journal, its first interval for the service level timers
-        self.assertEqual(writes, ["UPDATE", "INSERT", "INSERT", "INSERT"])
+        # number, incident, journal, its first interval for the service level
+        # timers; the caller's acknowledgement and its mail job
+        self.assertEqual(writes, ["UPDATE", "INSERT", "INSERT", "INSERT", "INSERT", "INSERT"])

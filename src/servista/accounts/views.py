@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
+from servista.core import lookup
 from servista.core.exceptions import DomainError
 from servista.core.generic_views import ObjectDetailView, ObjectListView
 from servista.core.permissions import capabilities
@@ -71,15 +72,14 @@ def people_search(request):
     query = request.GET.get("q", "").strip()
     if not request.user.is_agent or len(query) < 2:
         return HttpResponse("")
-    people = User.objects.filter(is_active=True).filter(
-        Q(username__icontains=query) | Q(first_name__icontains=query)
-        | Q(last_name__icontains=query) | Q(email__icontains=query)
-    ).exclude(username=SYSTEM_USERNAME)
+    people = User.objects.filter(is_active=True).filter(lookup.people_query(query)) \
+        .exclude(username=SYSTEM_USERNAME)
     if request.GET.get("scope") == "agents":
         people = people.filter(role__in=("agent", "manager", "admin"))
     people = people.select_related("organization").order_by("last_name", "first_name")[:15]
     html = "".join(
-        format_html('<option value="{}">{}{}</option>', p.username, p.get_full_name() or p.username,
+        format_html('<option value="{}">{}{}{}</option>', p.username,
+                    p.get_full_name() or p.username, f" · {p.email}" if p.email else "",
                     f" · {p.organization}" if p.organization_id else "")
         for p in people
     )

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import django_filters
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.choices import CallableChoiceIterator
 from pydantic import AfterValidator, Field, create_model
@@ -45,6 +46,10 @@ class RefField(forms.CharField):
                     yield str(obj.pk), str(obj)
 
             self.widget = forms.Select(choices=CallableChoiceIterator(options))
+        elif model is not None and model is get_user_model():
+            # A person: type-ahead on name, e-mail and username.
+            self.widget.attrs.update({"autocomplete": "off", "data-people-search": "1",
+                                      "placeholder": "name, e-mail or username"})
 
     def clean(self, value):
         value = super().clean(value)
@@ -52,7 +57,10 @@ class RefField(forms.CharField):
             return None
         if value.lower() in self.specials:
             return value.lower()
-        obj = lookup.find(self.model._default_manager.all(), value, fields=self.lookups)
+        if self.model is get_user_model() and self.lookups is None:
+            obj = lookup.find_person(self.model._default_manager.all(), value)
+        else:
+            obj = lookup.find(self.model._default_manager.all(), value, fields=self.lookups)
         if obj is None:
             raise forms.ValidationError(f"No {self.model._meta.verbose_name} '{value}'.")
         return obj
@@ -141,6 +149,9 @@ class BaseFilterSet(django_filters.FilterSet):
 
     search_fields: tuple[str, ...] = ()
     number_field: str | None = None
+    # People fields whose person's name, e-mail or username the search also
+    # looks at ("caller": incidents found by who reported them).
+    person_search_fields: tuple[str, ...] = ()
 
     q = django_filters.CharFilter(method="search", label="Search")
 
@@ -168,14 +179,29 @@ class BaseFilterSet(django_filters.FilterSet):
             by_number = queryset.filter(**{self.number_field: format_number(prefix, int(value))})
             if by_number.exists():
                 return by_number
+        by_person = self.person_matches(value)
         if search.is_searchable(model):
-            return queryset.filter(search.matches(model, value, using=queryset.db))
-        query = Q()
+            return queryset.filter(search.matches(model, value, using=queryset.db) | by_person)
+        query = by_person
         if self.number_field:
             query |= Q(**{f"{self.number_field}__iexact": value})
         for field_name in self.search_fields:
             query |= Q(**{f"{field_name}__icontains": value})
         return queryset.filter(query)
+
+    def person_matches(self, value: str) -> Q:
+        """Records whose ``person_search_fields`` name a person matching
+        every word (a handful of people at most: a name is selective)."""
+        if not self.person_search_fields:
+            return Q(pk__in=[])
+        people = list(get_user_model().objects.filter(lookup.people_query(value))
+                      .values_list("pk", flat=True)[:50])
+        if not people:
+            return Q(pk__in=[])
+        query = Q(pk__in=[])
+        for name in self.person_search_fields:
+            query |= Q(**{f"{name}__in": people})
+        return query
 
 
 # A yes/no value as StrictBooleanField takes it (ASCII letters in any case).

@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from servista.core import lookup
+
 
 def style_fields(form) -> None:
     """Bootstrap classes on every widget, so templates stay generic."""
@@ -37,7 +39,7 @@ class ServistaForm(forms.Form):
 
 
 class PersonField(forms.CharField):
-    """A person typed by username or e-mail (with type-ahead suggestions from
+    """A person typed by name, username or e-mail (with type-ahead suggestions from
     the people search); cleans to the User."""
 
     def __init__(self, *args, queryset=None, **kwargs):
@@ -45,7 +47,7 @@ class PersonField(forms.CharField):
         super().__init__(*args, **kwargs)
         self.widget.attrs.update({
             "autocomplete": "off", "list": "", "data-people-search": "1",
-            "placeholder": "username or e-mail",
+            "placeholder": "name, e-mail or username",
         })
 
     def prepare_value(self, value):
@@ -59,11 +61,31 @@ class PersonField(forms.CharField):
             return None
         qs = self.queryset if self.queryset is not None \
             else get_user_model().objects.filter(is_active=True)
-        user = qs.filter(username__iexact=value).first() or qs.filter(email__iexact=value).first()
+        user = lookup.find_person(qs, value)
         if user is None:
-            raise forms.ValidationError(f"No person '{value}'.")
+            raise forms.ValidationError(f"No person '{value}' (or several): type a name, "
+                                        "e-mail or username and pick from the list.")
         return user
 
 
 def instance_or_none(value):
     return value if value not in ("", None) else None
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Any number of files (the limits are checked by the service, which
+    names the file it refuses)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"multiple": True}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(FilesField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []

@@ -14,6 +14,7 @@ typed in a box), and the command line.
 """
 
 from django.apps import apps
+from django.db.models import Q
 
 from servista.core.exceptions import NotFound, ValidationFailed
 from servista.core.idents import parse_id
@@ -120,3 +121,26 @@ def resolve_refs(model, data: dict, *, extra: dict | None = None) -> dict:
         else:
             out[key] = resolve(target, value, key)
     return out
+
+
+def people_query(text: str, prefix: str = "") -> Q:
+    """People whose first name, last name, username or e-mail hold every
+    word of ``text`` (``prefix``: the path to the person, e.g. "caller__")."""
+    query = Q()
+    for word in text.split()[:5]:
+        query &= (Q(**{f"{prefix}first_name__icontains": word})
+                  | Q(**{f"{prefix}last_name__icontains": word})
+                  | Q(**{f"{prefix}username__icontains": word})
+                  | Q(**{f"{prefix}email__icontains": word}))
+    return query
+
+
+def find_person(queryset, text):
+    """The person ``text`` names: by id, username or e-mail, else the one
+    person whose name, username or e-mail hold all its words ("Rita Jones",
+    "rita.jones@"); None when nobody or several people match."""
+    person = find(queryset, text)
+    if person is not None or not isinstance(text, str) or not text.strip():
+        return person
+    matches = list(queryset.filter(people_query(text))[:2])
+    return matches[0] if len(matches) == 1 else None

@@ -201,9 +201,22 @@ class ModelAPI:
             return resource.history(request, resource.get_object(request, ident))
 
 
-def journal_out(entry, changes) -> dict:
+def journal_out(entry, changes, files_url=None) -> dict:
+    """An entry as the API shows it; ``files_url(attachment)`` is where a
+    file's content is read (the record's resource knows)."""
     return {
         "id": entry.pk, "kind": entry.kind, "body": entry.body, "changes": changes,
         "actor": entry.actor, "created_at": entry.created_at,
         "origin": entry.origin, "correlation_id": entry.correlation_id,
+        "attachments": [attachment_out(a, files_url) for a in getattr(entry, "files", ())],
+    }
+
+
+def attachment_out(attachment, files_url=None) -> dict:
+    return {
+        "id": attachment.pk, "entry": attachment.entry_id, "name": attachment.name,
+        "size": attachment.size, "content_type": attachment.mimetype,
+        "sha256": attachment.sha256, "internal": attachment.internal,
+        "uploaded_by": attachment.uploaded_by, "uploaded_at": attachment.uploaded_at,
+        "url": files_url(attachment) if files_url else attachment.get_absolute_url(),
     }

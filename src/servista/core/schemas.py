@@ -209,6 +209,21 @@ class FieldChange(Schema):
     new_display: str = ""
 
 
+class AttachmentOut(Schema):
+    """A file on an entry of a record's activity (its content: ``url``)."""
+
+    id: int
+    entry: int = Field(..., description="The journal entry the file belongs to")
+    name: str
+    size: int = Field(..., description="Bytes")
+    content_type: str
+    sha256: str
+    internal: bool = Field(..., description="On a work note: support staff only")
+    uploaded_by: UserRef
+    uploaded_at: datetime
+    url: str = Field(..., description="Where the content is read (API)")
+
+
 class JournalEntryOut(Schema):
     id: int
     kind: str
@@ -218,6 +233,7 @@ class JournalEntryOut(Schema):
     created_at: datetime
     origin: str
     correlation_id: str
+    attachments: list[AttachmentOut] = []
 
 
 class JournalEntryIn(InputSchema):

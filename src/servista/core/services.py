@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from servista.core import clock, links
+from servista.core import attachments, clock, links
 from servista.core.exceptions import NotFound, StaleVersion, ValidationFailed
 from servista.core.journal import change_of, field_value, write_entry
 from servista.core.models import JournalEntry, Link
@@ -49,9 +49,11 @@ def _clean(record, exclude_relations=True):
 
 
 @transaction.atomic(savepoint=False)  # always inside the calling service's transaction
-def create_record(record, actor, *, body: str = "", relations: dict | None = None):
+def create_record(record, actor, *, body: str = "", relations: dict | None = None, files=()):
     """Number, validate and insert a new work record, set its many-to-many
-    ``relations`` ({field: objects}), and journal its initial values."""
+    ``relations`` ({field: objects}), and journal its initial values (with
+    the ``files`` sent with it)."""
+    attachments.check(files)
     now = clock.now()
     if record.opened_by_id is None:
         record.opened_by = actor
@@ -78,7 +80,9 @@ def create_record(record, actor, *, body: str = "", relations: dict | None = Non
             getattr(record, name).set(objs)
             changes[name] = {"old": [], "new": [o.pk for o in objs], "old_display": "",
                              "new_display": ", ".join(str(o) for o in objs)}
-    write_entry(record, actor, JournalKind.CHANGE, body=body or "Created", changes=changes)
+    entry = write_entry(record, actor, JournalKind.CHANGE, body=body or "Created",
+                        changes=changes)
+    attachments.store(entry, actor, files)
     _tell_observers(record, actor, changes, created=True)
     return record
 
@@ -177,14 +181,17 @@ def _tell_observers(record, actor, changes: dict, *, created: bool) -> None:
 # --- journal --------------------------------------------------------------
 
 
-def add_entry(record, actor, kind: str, body: str) -> JournalEntry:
+def add_entry(record, actor, kind: str, body: str, files=()) -> JournalEntry:
+    """A comment or work note, with its files (a file alone needs no text)."""
     body = (body or "").strip()
     field = "work_note" if kind == JournalKind.WORK_NOTE else "comment"
-    if not body:
+    if not body and not files:
         raise ValidationFailed.field(field, "This field may not be blank.")
     if kind not in (JournalKind.COMMENT, JournalKind.WORK_NOTE):
         raise ValidationFailed.field("kind", "Kind must be 'comment' or 'work_note'.")
+    attachments.check(files)
     entry = write_entry(record, actor, kind, body=body)
+    entry.files = attachments.store(entry, actor, files)
     type(record).objects.filter(pk=record.pk).update(updated_at=entry.created_at)
     return entry
 
@@ -209,13 +216,21 @@ def public_view(entry: JournalEntry, record) -> dict | None:
     return {"body": entry.body if entry.body in ("Created",) else "", "changes": changes}
 
 
+def sees_work_notes(user) -> bool:
+    """Support staff read work notes (and their files); nobody else does."""
+    return bool(getattr(user, "is_agent", False))
+
+
 def visible_journal(record, user, *, public: bool = False) -> list[tuple[JournalEntry, dict]]:
     """The activity stream as this user may see it, as (entry, changes):
     staff see everything; requesters (and anyone, with ``public=True``, as in
     the portal) see comments and changes to the record's public fields,
     never work notes."""
     staff_view = user.is_agent and not public
-    entries = journal(record, public_only=not staff_view)
+    entries = list(journal(record, public_only=not staff_view))
+    files = attachments.by_entry(record, staff=staff_view)
+    for entry in entries:
+        entry.files = files.get(entry.pk, [])
     if staff_view:
         return [(entry, entry.changes) for entry in entries]
     visible = []
@@ -228,6 +243,25 @@ def visible_journal(record, user, *, public: bool = False) -> list[tuple[Journal
             entry.body = shown["body"]
             visible.append((entry, shown["changes"]))
     return visible
+
+
+def requester_timeline(record, user) -> list[dict]:
+    """The record's story as its requester reads it: when it was reported,
+    each step in plain words (being worked on, waiting for you, resolved...)
+    and the conversation; never work notes or the raw field changes.
+    Items: {"kind": "step" | "comment", "at", "text", "entry"}."""
+    items = [{"kind": "step", "at": record.opened_at, "text": "Reported", "entry": None}]
+    for entry, changes in visible_journal(record, user, public=True):
+        if entry.kind == JournalKind.COMMENT:
+            items.append({"kind": "comment", "at": entry.created_at, "text": entry.body,
+                          "entry": entry})
+            continue
+        text = record.requester_milestone(changes)
+        if text and text == items[-1]["text"] and getattr(entry, "files", None):
+            items[-1]["entry"] = entry  # the files sent with the report
+        elif text and text != items[-1]["text"]:
+            items.append({"kind": "step", "at": entry.created_at, "text": text, "entry": entry})
+    return items
 
 
 # --- links ----------------------------------------------------------------

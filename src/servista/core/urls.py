@@ -15,4 +15,5 @@ urlpatterns = [
          name="password_change"),
     path("views/save/", personal_views.save_view, name="saved_view_save"),
     path("views/<int:ident>/delete/", personal_views.delete_view, name="saved_view_delete"),
+    path("attachments/<int:pk>/<str:name>", views.attachment, name="attachment"),
 ]

@@ -1,8 +1,9 @@
+import base64
 import sys
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -10,9 +11,14 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from servista.core import health, search, shell
+from servista.core import attachments, health, search, shell
 from servista.core.api import unavailable_response
-from servista.core.exceptions import RETRY_AFTER_SECONDS, DomainError, is_infrastructure_failure
+from servista.core.exceptions import (
+    RETRY_AFTER_SECONDS,
+    DomainError,
+    NotFound,
+    is_infrastructure_failure,
+)
 from servista.core.idents import split_number
 from servista.core.permissions import is_agent, restrict
 from servista.core.priority import compute_priority
@@ -134,3 +140,22 @@ def dashboard(request):
     return render(request, "core/dashboard.html", {
         "title": "Dashboard", "days": days, "choices": DASHBOARD_DAYS,
         "sections": shell.dashboard_sections(request.user, days)})
+@login_required
+@require_GET
+def attachment(request, pk, name):
+    """A file of a record's activity, to whoever may see its entry (else
+    404, as if it did not exist). Images show inline; every other kind is
+    downloaded, never rendered by the browser."""
+    try:
+        found = attachments.visible(request.user, pk)
+    except NotFound:
+        raise Http404("No such file.")
+    inline = found.is_image
+    response = FileResponse(found.file.open("rb"), as_attachment=not inline,
+                            filename=found.name,
+                            content_type=found.mimetype if inline else "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Digest"] = "sha-256=" + base64.b64encode(bytes.fromhex(found.sha256)).decode()
+    return response

@@ -11,7 +11,7 @@ class IncidentsConfig(AppConfig):
         from servista.core import audit, lookup
 
         # The policy, the search index, and what the page frame shows.
-        from . import policies, search, shell  # noqa: F401
+        from . import mail, policies, search, shell  # noqa: F401
         from .models import Category
 
         lookup.register(Category, ("name",))

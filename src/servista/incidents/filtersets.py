@@ -37,6 +37,7 @@ class IncidentFilterSet(WorkRecordFilterSet):
 
     hidden_in_ui = (*WorkRecordFilterSet.hidden_in_ui, "channel", "organization", "parent",
                     "resolved_after", "resolved_before", "reassigned", "first_contact")
+    person_search_fields = ("caller",)
 
     def filter_reassigned(self, queryset, name, value):
         if value is None:

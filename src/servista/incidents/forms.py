@@ -12,7 +12,7 @@ from servista.cmdb.choices import CIStatus
 from servista.cmdb.models import ConfigurationItem
 from servista.core import lookup
 from servista.core.choices import Priority
-from servista.core.forms import PersonField, ServistaForm
+from servista.core.forms import FilesField, PersonField, ServistaForm
 from servista.core.idents import parse_id
 from servista.core.records.forms import (
     BLANK,
@@ -139,10 +139,13 @@ class ReportForm(ServistaForm):
         label="How much does it stop your work?", coerce=int, initial=3,
         choices=[(3, "I can work around it"), (2, "It slows me down a lot"),
                  (1, "I cannot work at all")])
+    files = FilesField(label="Screenshots or files",
+                       help_text="Choose, drop or paste them (screenshots: Ctrl+V).")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         link_subcategories(self)
+        self.fields["files"].widget.attrs["data-file-input"] = "1"
         suggest_while_typing(self)
 
 

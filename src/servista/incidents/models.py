@@ -36,6 +36,11 @@ class Incident(WorkRecord):
 
     number_prefix = "INC"
     State = IncidentState
+    requester_phrases = {
+        "new": "Reported", "in_progress": "Being worked on", "on_hold": "On hold",
+        "resolved": "Resolved: please confirm it is fixed", "closed": "Closed",
+        "cancelled": "Cancelled",
+    }
     public_fields = WorkRecord.public_fields | {
         "hold_reason", "resolution_code", "resolution_notes", "resolved_at", "caller",
         "category", "subcategory", "service", "impact", "urgency",
@@ -90,6 +95,24 @@ class Incident(WorkRecord):
             models.Index(fields=["state", "resolved_at"], name="inc_state_resolved"),
             models.Index(fields=["is_major", "state"], name="inc_major_state"),
         ]
+
+    def requester_milestone(self, changes: dict) -> str | None:
+        """On hold is "waiting for you" when the desk awaits the caller; a
+        reopen after a resolution says so."""
+        state = changes.get("state", {})
+        if state.get("new") == IncidentState.ON_HOLD:
+            reason = changes.get("hold_reason", {}).get("new") or self.hold_reason
+            if reason == HoldReason.AWAITING_CALLER:
+                return "Waiting for you: please answer the question below"
+            return "On hold: waiting for " + {
+                HoldReason.AWAITING_VENDOR: "a supplier",
+                HoldReason.AWAITING_PROBLEM: "a fix to the underlying problem",
+                HoldReason.AWAITING_CHANGE: "a planned change",
+            }.get(reason, "another team")
+        if (state.get("old"), state.get("new")) == (IncidentState.RESOLVED,
+                                                    IncidentState.IN_PROGRESS):
+            return "Reopened: being worked on again"
+        return super().requester_milestone(changes)
 
     def get_absolute_url(self):
         return reverse("incidents:incident", args=[self.number])

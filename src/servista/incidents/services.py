@@ -15,18 +15,20 @@ functions; they never change an incident themselves.
 from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.db import transaction
+from django.urls import reverse
 
 from servista.accounts.models import Group, User
 from servista.catalog import services as catalog
 from servista.cmdb import services as cmdb
 from servista.core import clock, context
 from servista.core import services as records
-from servista.core.exceptions import Forbidden, InvalidTransition, ValidationFailed
+from servista.core.exceptions import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from servista.core.records.services import Errors, Plan, RecordService
 from servista.core.refcache import RefCache
 from servista.core.services import SYSTEM_USERNAME, system_user
-from servista.notifications.services import notify
+from servista.notifications.services import absolute_url, batch, notify
 
 from .choices import Channel, HoldReason, IncidentState, ResolutionCode
 from .models import Category, Incident
@@ -91,11 +93,92 @@ def _check_swarm(members, errors: Errors):
 
 def _tell_assignee(inc: Incident, actor: User, assignee: User | None) -> None:
     if assignee is not None and assignee.pk != actor.pk:
-        notify([assignee], f"{inc.number} assigned to you: {inc.short_description}", record=inc)
+        notify([assignee], f"{inc.number} assigned to you: {inc.short_description}", record=inc,
+               kind="assigned")
 
 
 def _reason(data: dict) -> str:
     return (data.get("reason") or "").strip()
+
+
+# --- what the caller hears (lifecycle mail) ----------------------------------------
+# Each is a notification of a ``MailKind``: the words below unless an
+# administrator wrote a template for the kind; a caller who muted the kind
+# still sees it in Servista but gets no mail.
+
+ANSWER_SALT = "servista.incidents.answer"
+REPLY_HINT = "Reply to this mail to add information or files."
+
+
+def _acknowledge(inc: Incident) -> None:
+    notify([inc.caller], f"{inc.number} received: {inc.short_description}", record=inc,
+           kind="acknowledgement",
+           body=f"Thank you. Your request is logged as **{inc.number}** with priority "
+                f"{inc.get_priority_display()}; the service desk will be in touch.\n\n"
+                f"{REPLY_HINT}")
+
+
+def _tell_caller_of_state(inc: Incident, actor: User, plan: Plan) -> None:
+    state = plan.changes.get("state")
+    if state is None or inc.caller_id == actor.pk:
+        return
+    if state == State.ON_HOLD and inc.hold_reason == HoldReason.AWAITING_CALLER:
+        notify([inc.caller], f"{inc.number} is waiting for you: {inc.short_description}",
+               record=inc, kind="awaiting_you",
+               body="To go on, the service desk needs an answer from you: please see the "
+                    f"last question on your ticket and reply to this mail.\n\n{REPLY_HINT}")
+    elif state == State.RESOLVED:
+        fixed, not_fixed = (absolute_url(reverse("portal:answer", args=[answer_token(inc, a)]))
+                            for a in ("fixed", "not_fixed"))
+        notify([inc.caller], f"{inc.number} is resolved: {inc.short_description}", record=inc,
+               kind="resolved", context={"fixed_url": fixed, "not_fixed_url": not_fixed},
+               body=f"{inc.resolution_notes}\n\nIs it fixed?\n\n"
+                    f"* [Yes, it is fixed]({fixed})\n* [No, it is not fixed]({not_fixed})\n\n"
+                    f"Without an answer the ticket closes in "
+                    f"{settings.SERVISTA['INCIDENT_AUTO_CLOSE_DAYS']} days.")
+    elif state == State.CLOSED:
+        notify([inc.caller], f"{inc.number} is closed: {inc.short_description}", record=inc,
+               kind="closed", body="Your ticket is closed. Thank you for your patience.")
+
+
+def answer_token(inc: Incident, answer: str) -> str:
+    """A link's token: the caller's answer to this resolution. It acts once:
+    once the incident is closed or reopened (or resolved again), it is spent."""
+    return signing.dumps({"i": inc.pk, "a": answer,
+                          "r": inc.resolved_at.isoformat() if inc.resolved_at else ""},
+                         salt=ANSWER_SALT, compress=True)
+
+
+def read_answer(token: str) -> tuple[Incident, str]:
+    """The incident and the answer (``fixed``/``not_fixed``) of a link's
+    token; NotFound for a token that is not ours, InvalidTransition (409)
+    for one already spent."""
+    try:
+        data = signing.loads(token, salt=ANSWER_SALT, max_age=timedelta(days=90))
+    except signing.BadSignature:
+        raise NotFound("This link is not valid.")
+    inc = Incident.objects.select_related("caller").filter(pk=data.get("i")).first()
+    if inc is None or data.get("a") not in ("fixed", "not_fixed"):
+        raise NotFound("This link is not valid.")
+    resolved = inc.resolved_at.isoformat() if inc.resolved_at else ""
+    if inc.state != State.RESOLVED or resolved != data.get("r"):
+        raise InvalidTransition(f"This link was already used: {inc.number} is "
+                                f"{inc.get_state_display().lower()} now.")
+    return inc, data["a"]
+
+
+def answer(token: str, *, comment: str = "") -> Incident:
+    """The caller's answer from the resolution mail: fixed closes the
+    incident, not fixed reopens it (with their words as a comment)."""
+    inc, said = read_answer(token)
+    with context.audit_context("email"):
+        if said == "fixed":
+            return close(inc, inc.caller, reason="Confirmed fixed by the caller (mail link).")
+        reason = "Not fixed, says the caller (mail link)."
+        inc = reopen(inc, inc.caller, reason=reason)
+        if comment.strip():
+            rules.comment(inc, inc.caller, comment)
+        return inc
 
 
 class IncidentService(RecordService):
@@ -142,7 +225,9 @@ class IncidentService(RecordService):
         _check_parent(None, fields.get("parent"), errors)
 
     def after_create(self, incident, actor):
-        _tell_assignee(incident, actor, incident.assigned_to)
+        with batch():  # one mail job for the assignee's notice and the acknowledgement
+            _tell_assignee(incident, actor, incident.assigned_to)
+            _acknowledge(incident)
 
     # --- the kit's hooks ------------------------------------------------------------
 
@@ -197,6 +282,7 @@ class IncidentService(RecordService):
     def after_commit(self, inc, actor, plan):
         if plan.new_assignee is not None and inc.assigned_to_id == plan.new_assignee.pk:
             _tell_assignee(inc, actor, plan.new_assignee)
+        _tell_caller_of_state(inc, actor, plan)
 
     def plan_update(self, inc, actor, data, plan, errors):
         if "channel" in data:
@@ -241,7 +327,7 @@ class IncidentService(RecordService):
                        body=entry.body[:500], record=inc)
         elif actor.is_agent and inc.caller_id != actor.pk:
             notify([inc.caller], f"{inc.number}: {inc.short_description}",
-                   body=entry.body[:1000], record=inc)
+                   body=entry.body[:1000], record=inc, kind="comment")
 
     def _resume(self, inc, actor, body: str) -> None:
         plan, errors = Plan(), Errors()
@@ -259,11 +345,11 @@ def policy():
 # --- logging an incident -----------------------------------------------------
 
 
-def log_incident(actor: User, **data) -> Incident:
-    """Log an incident (``IncidentService.creatable_fields``). A requester
-    logs for themselves only and cannot route, assign or relate; support
-    staff log on behalf of any caller."""
-    return rules.create(actor, data)
+def log_incident(actor: User, files=(), **data) -> Incident:
+    """Log an incident (``IncidentService.creatable_fields``), with the files
+    sent with it. A requester logs for themselves only and cannot route,
+    assign or relate; support staff log on behalf of any caller."""
+    return rules.create(actor, data, files=files)
 
 
 # --- changing an incident ------------------------------------------------------

@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from .models import Notification, Webhook, WebhookDelivery
+from .models import (
+    InboundMail,
+    MailPreference,
+    MailTemplate,
+    Notification,
+    Webhook,
+    WebhookDelivery,
+)
 
 
 @admin.register(Notification)
@@ -24,3 +31,21 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     list_filter = ["status", "event", "webhook"]
     readonly_fields = ["webhook", "event", "payload", "status", "attempts", "response_code",
                        "error", "created_at", "last_attempt_at", "delivered_at"]
+@admin.register(MailTemplate)
+class MailTemplateAdmin(admin.ModelAdmin):
+    """The words of each kind of mail (without a row: the built-in words)."""
+
+    list_display = ["kind", "subject"]
+
+
+@admin.register(MailPreference)
+class MailPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "muted"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(InboundMail)
+class InboundMailAdmin(admin.ModelAdmin):
+    list_display = ["received_at", "sender", "subject", "status", "record", "detail"]
+    list_filter = ["status"]
+    search_fields = ["sender", "subject", "record", "message_id"]

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 
 from servista.core import clock
@@ -13,6 +14,10 @@ class Notification(models.Model):
     subject = models.CharField(max_length=250)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=250, blank=True)
+    # What it is about (a lifecycle step such as "resolved", or "comment"),
+    # and the record's number, which threads its mails together.
+    kind = models.CharField(max_length=32, blank=True)
+    thread = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(default=clock.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
@@ -72,3 +77,70 @@ class WebhookDelivery(models.Model):
 
     def __str__(self):
         return f"{self.event} → {self.webhook} ({self.status})"
+class MailKind(models.TextChoices):
+    ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement (a record was logged for you)"
+    AWAITING_YOU = "awaiting_you", "Waiting for your answer"
+    RESOLVED = "resolved", "Resolved: is it fixed?"
+    CLOSED = "closed", "Closed"
+    COMMENT = "comment", "A new comment"
+    ASSIGNED = "assigned", "Assigned to you"
+    OTHER = "other", "Other notices"
+
+
+class MailTemplate(models.Model):
+    """The words of one kind of mail, editable by administrators (Django
+    template language; the context holds ``record``, ``recipient``, ``url``
+    and what the kind adds, such as ``fixed_url`` and ``not_fixed_url``).
+    Without a row, the built-in words are used."""
+
+    kind = models.CharField(max_length=32, choices=MailKind.choices, unique=True)
+    subject = models.CharField(max_length=250)
+    body = models.TextField(help_text="Markdown; sent as HTML and as plain text.")
+
+    def __str__(self):
+        return self.get_kind_display()
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete("servista:mail-templates")
+
+    def delete(self, *args, **kwargs):
+        cache.delete("servista:mail-templates")
+        return super().delete(*args, **kwargs)
+
+
+class MailPreference(models.Model):
+    """The kinds of mail a person does not want (they still see them in
+    Servista's notification list)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="mail_preference")
+    muted = models.JSONField(default=list, blank=True)
+
+    def __str__(self):
+        return f"Mail preferences of {self.user}"
+
+
+class InboundStatus(models.TextChoices):
+    CREATED = "created", "Created a record"
+    REPLIED = "replied", "Added to a record"
+    IGNORED = "ignored", "Ignored (automatic mail, bounce or loop)"
+    REFUSED = "refused", "Refused (unknown sender)"
+
+
+class InboundMail(models.Model):
+    """Each mail received, once (by its Message-ID), and what became of it."""
+
+    message_id = models.CharField(max_length=250, unique=True)
+    sender = models.CharField(max_length=250, blank=True)
+    subject = models.CharField(max_length=250, blank=True)
+    status = models.CharField(max_length=16, choices=InboundStatus.choices)
+    record = models.CharField(max_length=40, blank=True)
+    detail = models.CharField(max_length=250, blank=True)
+    received_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self):
+        return f"{self.sender}: {self.subject}"

@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from servista.core.tasks import task
 
 from . import services
@@ -13,3 +15,10 @@ def deliver_webhook(delivery_id):
     from . import webhooks
 
     return webhooks.deliver(delivery_id)
+
+
+@task("notifications.poll_mailbox", every=settings.SERVISTA_IMAP["EVERY"])
+def poll_mailbox():
+    from . import inbound
+
+    return inbound.poll_imap()

@@ -5,6 +5,7 @@ from . import views
 app_name = "portal"
 
 urlpatterns = [
+    path("answer/<str:token>/", views.answer, name="answer"),
     path("", views.home, name="home"),
     path("report/", views.report, name="report"),
     path("tickets/<str:ident>/", views.ticket, name="ticket"),

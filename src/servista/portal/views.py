@@ -12,11 +12,11 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from servista.core import lookup
 from servista.core import services as records
-from servista.core.exceptions import DomainError, Forbidden
+from servista.core.exceptions import DomainError, Forbidden, NotFound
 from servista.core.generic_views import apply_domain_error, htmx_redirect
 from servista.core.records.forms import CommentForm
 from servista.incidents import services
@@ -75,7 +75,7 @@ def home(request):
 @login_required
 def report(request):
     # Coming back from an article that did not solve it: what was typed is kept.
-    form = ReportForm(request.POST or None, user=request.user,
+    form = ReportForm(request.POST or None, request.FILES or None, user=request.user,
                       initial={"short_description": request.GET.get("short_description",
                                                                     "")[:200]})
     if request.method == "POST" and form.is_valid():
@@ -113,7 +113,7 @@ def ticket_context(request, incident, form=None):
     return {
         "title": f"{incident.number} {incident.short_description}",
         "incident": incident,
-        "entries": records.visible_journal(incident, request.user, public=True),
+        "timeline": records.requester_timeline(incident, request.user),
         "comment_form": form or CommentForm(user=request.user),
         "is_caller": incident.caller_id == request.user.pk,
         "survey": sla.pending_survey(incident, request.user),
@@ -124,11 +124,12 @@ def ticket_context(request, incident, form=None):
 @require_POST
 def comment(request, ident):
     incident = get_ticket(request.user, ident)
-    form = CommentForm(request.POST, user=request.user)
+    form = CommentForm(request.POST, request.FILES, user=request.user)
     form.fields["kind"].required = False
     if form.is_valid():
         try:
-            services.comment(incident, request.user, form.cleaned_data["body"])
+            services.comment(incident, request.user, form.cleaned_data["body"],
+                             files=form.cleaned_data["files"])
         except Forbidden as exc:
             raise PermissionDenied(exc.detail)
         except DomainError as exc:
@@ -153,3 +154,27 @@ def confirm(request, ident):
     else:
         messages.success(request, f"{incident.number} is closed. Thank you for confirming.")
     return htmx_redirect(request, incident_url(incident))
+
+
+@require_http_methods(["GET", "POST"])
+def answer(request, token):
+    """The "it is fixed" / "it is not fixed" links of a resolution mail. The
+    link's token says who answers what about which resolution; GET asks to
+    confirm (mail scanners follow links), POST acts, once."""
+    try:
+        incident, said = services.read_answer(token)
+    except NotFound as exc:
+        raise Http404(exc.detail)
+    except DomainError as exc:
+        return render(request, "portal/answer.html", {"title": "Already answered",
+                                                      "spent": exc.detail}, status=409)
+    if request.method == "POST":
+        try:
+            incident = services.answer(token, comment=request.POST.get("comment", "")[:5000])
+        except DomainError as exc:
+            return render(request, "portal/answer.html", {"title": "Already answered",
+                                                          "spent": exc.detail}, status=409)
+        return render(request, "portal/answer.html", {
+            "title": "Thank you", "incident": incident, "said": said, "done": True})
+    return render(request, "portal/answer.html", {
+        "title": "Is it fixed?", "incident": incident, "said": said, "token": token})

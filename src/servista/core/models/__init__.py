@@ -1,3 +1,4 @@
+from .attachments import Attachment
 from .base import ValidatedModel
 from .idempotency import IdempotencyKey
 from .journal import JournalEntry
@@ -10,6 +11,7 @@ from .tasks import Task, WorkerHeartbeat
 from .throttling import RequestQuota
 
 __all__ = [
+    "Attachment",
     "Counter",
     "IdempotencyKey",
     "JournalEntry",

@@ -24,8 +24,9 @@ class Origin(ChoiceSet):
     CLI = "cli"
     JOB = "job"
     SYSTEM = "system"
+    EMAIL = "email"
     CHOICES = [(WEB, "Web"), (API, "API"), (CLI, "Command line"), (JOB, "Background job"),
-               (SYSTEM, "System")]
+               (SYSTEM, "System"), (EMAIL, "E-mail")]
 
 
 class AppendOnlyError(Exception):

@@ -82,6 +82,18 @@ class WorkRecord(ValidatedModel):
     def get_state_color(self) -> str:
         return self.State.color(self.state)
 
+    # How a requester is told of each state ("Being worked on"); a state
+    # not named here is told by its label.
+    requester_phrases: dict[str, str] = {}
+
+    def requester_milestone(self, changes: dict) -> str | None:
+        """A change in the requester's words, or None when it is not one
+        they need to hear about (a new priority, another group...)."""
+        if "state" not in changes:
+            return None
+        state = changes["state"].get("new")
+        return self.requester_phrases.get(state) or self.State.label(state)
+
     def get_priority_color(self) -> str:
         return Priority.color(self.priority)
 

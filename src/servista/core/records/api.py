@@ -14,18 +14,22 @@ links, one route per declared action, and bulk.
     ROUTES = [("/chores", ChoreAPI().router())]   # found by servista.api
 """
 
+from typing import Literal
+
 from django.db import transaction
-from ninja import Router, Status
+from django.http import FileResponse
+from ninja import File, Form, Router, Status, UploadedFile
 from ninja.decorators import decorate_view
 from pydantic import create_model
 
-from servista.core import lookup
+from servista.core import attachments, lookup
 from servista.core import services as records
 from servista.core.api import expected_version, idempotent
-from servista.core.exceptions import ValidationFailed
-from servista.core.model_api import ERRORS, ModelAPI, errors, journal_out
+from servista.core.exceptions import NotFound, ValidationFailed
+from servista.core.model_api import ERRORS, ModelAPI, attachment_out, errors, journal_out
 from servista.core.permissions import policy_for, restrict
 from servista.core.schemas import (
+    AttachmentOut,
     BulkOut,
     JournalEntryIn,
     JournalEntryOut,
@@ -82,8 +86,13 @@ class RecordAPI(ModelAPI):
     def history(self, request, obj) -> list[dict]:
         """The activity stream as the user may see it (requesters: comments
         and public changes; staff: everything)."""
-        return [journal_out(entry, changes)
+        return [journal_out(entry, changes, self.file_urls(obj))
                 for entry, changes in records.visible_journal(obj, request.auth)]
+
+    def file_urls(self, record):
+        """Where the API gives the content of ``record``'s files."""
+        return lambda attachment: (f"/api/v1/{self.name}/{record.number}/attachments/"
+                                   f"{attachment.pk}")
 
     @property
     def bulk_items(self) -> str:
@@ -167,7 +176,50 @@ class RecordAPI(ModelAPI):
                 exc.errors = {("body" if key in ("comment", "work_note") else key): messages
                               for key, messages in exc.errors.items()}
                 raise
-            return Status(201, entry)
+            return Status(201, journal_out(entry, entry.changes, resource.file_urls(obj)))
+
+        @router.post("/{ident}/attachments",
+                     response={201: JournalEntryOut, **ERRORS, **errors(413, 415)},
+                     operation_id=f"attach_{name}", openapi_extra=attach_body(self.model),
+                     summary="Attach files, with a comment (public) or a work note (staff only)")
+        def attach(request, ident: str, files: File[list[UploadedFile]] = None,
+                   kind: Form[Literal["comment", "work_note"]] = "comment",
+                   body: Form[str] = ""):
+            unknown = sorted((set(request.POST) | set(request.FILES)) - {"files", "kind", "body"})
+            if unknown:
+                raise ValidationFailed.field(unknown[0], "Unknown field.")
+            if not files:  # an empty part is no file (the parser drops it)
+                raise ValidationFailed.field("files", "Attach at least one file with content.")
+            obj = resource.get_object(request, ident)
+            entry = resource.service.add_entry(obj, request.auth, kind, body, files=files)
+            return Status(201, journal_out(entry, entry.changes, resource.file_urls(obj)))
+
+        @router.get("/{ident}/attachments", response={200: list[AttachmentOut], **errors(401, 404)},
+                    operation_id=f"attachments_{name}",
+                    summary="The files of the record's activity the user may see")
+        def list_files(request, ident: str):
+            obj = resource.get_object(request, ident)
+            staff = records.sees_work_notes(request.auth)
+            return [attachment_out(a, resource.file_urls(obj))
+                    for a in attachments.of_record(obj, staff=staff)]
+
+        @router.get("/{ident}/attachments/{file_id}",
+                    response={200: None, **errors(401, 404, 422)},
+                    operation_id=f"attachment_{name}", summary="The content of one file",
+                    openapi_extra={"responses": {"200": {
+                        "description": "The file's content",
+                        "content": {"application/octet-stream": {
+                            "schema": {"type": "string", "format": "binary"}}}}}})
+        def read_file(request, ident: str, file_id: int):
+            obj = resource.get_object(request, ident)
+            found = attachments.visible(request.auth, file_id)
+            if (found.content_type.model_class(), found.object_id) != (type(obj), obj.pk):
+                raise NotFound("No such file.")
+            response = FileResponse(found.file.open("rb"), as_attachment=True,
+                                    filename=found.name,
+                                    content_type="application/octet-stream")
+            response["X-Content-Type-Options"] = "nosniff"
+            return response
 
         @router.get("/{ident}/links", response={200: list[LinkOut], **errors(401, 404)},
                     operation_id=f"links_{name}", summary="Linked records")
@@ -188,6 +240,20 @@ class RecordAPI(ModelAPI):
             link = records.link(obj, target, request.auth, payload.kind)
             return Status(201, link_out({"link": link, "direction": "outgoing",
                                          "other": target, "label": link.get_kind_display()}))
+
+
+def attach_body(model) -> dict:
+    """The multipart body of POST …/attachments as the OpenAPI document
+    states it (its own name, no other field taken)."""
+    # Merged into what django-ninja states (types, choices, required).
+    return {"requestBody": {"content": {"multipart/form-data": {"schema": {
+        "title": f"{model.__name__}AttachmentsIn", "additionalProperties": False,
+        "required": ["files"],
+        "properties": {
+            "files": {"minItems": 1,
+                      "description": "The files (size and kinds: the server's settings)"},
+            "body": {"description": "The comment's or work note's text (Markdown)"},
+        }}}}}}
 
 
 def visible_to(user, record) -> bool:

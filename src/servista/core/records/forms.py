@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from servista.core.choices import Impact, Urgency
-from servista.core.forms import ServistaForm
+from servista.core.forms import FilesField, ServistaForm
 from servista.core.services import SYSTEM_USERNAME
 
 BLANK = [("", "—")]
@@ -31,15 +31,45 @@ def agents():
 
 
 def grouped_assignees(record_model):
-    """Agents listed under each of their groups (option groups of a select)."""
+    """Each active agent once, by name, with the groups they belong to
+    (``groups``: user id → group ids), so a form can narrow the list to the
+    chosen group's members."""
     Group = group_model(record_model)
     rows = Group.members.through.objects.filter(
         group__active=True, user__is_active=True, user__role__in=STAFF_ROLES,
-    ).select_related("group", "user").order_by("group__name", "user__last_name")
-    groups: dict[str, list] = {}
+    ).select_related("user").order_by("user__first_name", "user__last_name",
+                                      "user__username", "group_id")
+    people: dict[str, str] = {}
+    groups: dict[str, list[str]] = {}
     for row in rows:
-        groups.setdefault(row.group.name, []).append((str(row.user.pk), str(row.user)))
-    return BLANK + list(groups.items())
+        key = str(row.user.pk)
+        people.setdefault(key, str(row.user))
+        groups.setdefault(key, []).append(str(row.group_id))
+    return BLANK + list(people.items()), groups
+
+
+class MembersSelect(forms.Select):
+    """A select of people whose options carry their groups
+    (``data-groups``); app.js shows only the members of the group chosen in
+    the same form's ``assignment_group``."""
+
+    def __init__(self, *args, groups=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.groups = groups or {}
+        self.attrs["data-members-of"] = "assignment_group"
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if str(value) in self.groups:
+            option["attrs"]["data-groups"] = " ".join(self.groups[str(value)])
+        return option
+
+
+def set_assignees(field, record_model) -> None:
+    """Fill an "assigned to" field: each person once, narrowed by group."""
+    choices, groups = grouped_assignees(record_model)
+    field.widget = MembersSelect(groups=groups, attrs=field.widget.attrs)
+    field.choices = choices
 
 
 class RefChoiceField(forms.TypedChoiceField):
@@ -112,7 +142,7 @@ class WorkRecordForm(ServistaForm):
         for name in ("service", "configuration_item", "affected_services", "affected_cis"):
             self.fields[name].queryset = self.choices_for(name)
         self.fields["assignment_group"].queryset = active_groups(model)
-        self.fields["assigned_to"].choices = grouped_assignees(model)
+        set_assignees(self.fields["assigned_to"], model)
         for name in ("impact", "urgency"):
             if name not in self.fields:
                 continue  # a record not ranked by impact and urgency (an article)
@@ -141,12 +171,13 @@ class WorkRecordForm(ServistaForm):
 
 
 class CommentForm(ServistaForm):
-    body = forms.CharField(label="Comment", widget=forms.Textarea(
+    body = forms.CharField(label="Comment", required=False, widget=forms.Textarea(
         attrs={"rows": 3, "col": "col-12", "data-shortcut-focus": "c",
                "placeholder": "Write a comment… (Markdown)"}))
     kind = forms.ChoiceField(choices=[("comment", "Comment (visible to the requester)"),
                                       ("work_note", "Work note (support staff only)")],
                              initial="comment", widget=forms.RadioSelect)
+    files = FilesField(label="Attach files")
 
     def __init__(self, *args, requester_label: str = "the requester", **kwargs):
         # Its own ids: the record page also holds an action dialog whose
@@ -158,6 +189,13 @@ class CommentForm(ServistaForm):
             ("comment", f"Comment (visible to {requester_label})"),
             ("work_note", "Work note (support staff only)"),
         ]
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("body") or "").strip() and not data.get("files") \
+                and "body" not in self.errors:
+            self.add_error("body", "Write something or attach a file.")
+        return data
 
 
 class ReasonForm(RecordForm):
@@ -179,7 +217,7 @@ class AssignForm(RecordForm):
         super().__init__(*args, **kwargs)
         model = type(self.instance)
         self.fields["assignment_group"].queryset = active_groups(model)
-        self.fields["assigned_to"].choices = grouped_assignees(model)
+        set_assignees(self.fields["assigned_to"], model)
         if not self.is_bound:
             self.initial.update(assignment_group=self.instance.assignment_group_id,
                                 assigned_to=self.instance.assigned_to_id)

@@ -26,6 +26,7 @@ a practice's own operations.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 
 from servista.core import clock
@@ -133,7 +134,7 @@ class RecordService:
     # --- creating --------------------------------------------------------------------
 
     @transaction.atomic
-    def create(self, actor, data: dict):
+    def create(self, actor, data: dict, files=()):
         """Create a record from ``data`` (``creatable_fields``, references as
         objects): the priority comes from impact and urgency; only support
         staff route and assign; an assignee starts work on it. A practice
@@ -172,17 +173,20 @@ class RecordService:
         fields["short_description"] = fields["short_description"].strip()
         record = self.model(**fields, priority=compute_priority(impact, urgency),
                             opened_by=actor)
-        self.create_record(record, actor, relations=relations.changes)
+        # A practice's own create_record (no files) keeps working.
+        extra = {"files": files} if files else {}
+        self.create_record(record, actor, relations=relations.changes, **extra)
         self.after_create(record, actor)
         return record
 
-    def create_record(self, record, actor, *, body: str = "", relations: dict | None = None):
+    def create_record(self, record, actor, *, body: str = "", relations: dict | None = None,
+                      files=()):
         """Number, validate, insert and journal a record the practice built,
         then set its many-to-many ``relations`` ({field: objects}, e.g. the
         affected CIs). The record keeps them in ``initial_relations``, so
         that the answer to its creation reads them without a query."""
         relations = {name: list(objs) for name, objs in (relations or {}).items()}
-        records.create_record(record, actor, body=body, relations=relations)
+        records.create_record(record, actor, body=body, relations=relations, files=files)
         record.initial_relations = relations
         return record
 
@@ -447,27 +451,27 @@ class RecordService:
     # --- the activity stream -----------------------------------------------------------------
 
     @transaction.atomic
-    def comment(self, record, actor, body: str):
-        """A public comment (the requester sees it)."""
+    def comment(self, record, actor, body: str, files=()):
+        """A public comment (the requester sees it and its files)."""
         self.policy().require(actor, "comment", record)
         rec = self.lock(record)
         self.require_not_final(rec)
-        entry = records.add_entry(rec, actor, JournalKind.COMMENT, body)
+        entry = records.add_entry(rec, actor, JournalKind.COMMENT, body, files=files)
         self.after_comment(rec, actor, entry)
         return entry
 
     @transaction.atomic
-    def work_note(self, record, actor, body: str):
-        """A private note of the support staff."""
+    def work_note(self, record, actor, body: str, files=()):
+        """A private note of the support staff; its files are theirs too."""
         self.policy().require(actor, "work_note", record)
         self.require_not_final(record)
-        return records.add_entry(record, actor, JournalKind.WORK_NOTE, body)
+        return records.add_entry(record, actor, JournalKind.WORK_NOTE, body, files=files)
 
-    def add_entry(self, record, actor, kind: str, body: str):
+    def add_entry(self, record, actor, kind: str, body: str, files=()):
         if kind == JournalKind.WORK_NOTE:
-            return self.work_note(record, actor, body)
+            return self.work_note(record, actor, body, files)
         if kind == JournalKind.COMMENT:
-            return self.comment(record, actor, body)
+            return self.comment(record, actor, body, files)
         raise ValidationFailed.field("kind", "Kind must be 'comment' or 'work_note'.")
 
     # --- many at once ------------------------------------------------------------------------
@@ -502,5 +506,24 @@ class RecordService:
             try:
                 done.append(operation(item, actor, **kwargs))
             except DomainError as exc:
-                failed[item.number] = exc.detail
+                failed[item.number] = self.readable(exc)
         return done, failed
+
+    def readable(self, exc: DomainError) -> str:
+        """A refusal in people's words: each wrong field by its label
+        ("Resolution code: …"), not its internal name."""
+        if not exc.errors or set(exc.errors) == {"__all__"}:
+            return exc.detail
+        parts = []
+        for name, messages in exc.errors.items():
+            label = self.field_label(name)
+            parts.extend(message if name == "__all__" or message.lower().startswith(label.lower())
+                         else f"{label}: {message}" for message in messages)
+        return "; ".join(parts)
+
+    def field_label(self, name: str) -> str:
+        try:
+            label = str(self.model._meta.get_field(name).verbose_name)
+        except FieldDoesNotExist:  # a rule's own name, not a model field
+            label = name.replace("_", " ")
+        return label[:1].upper() + label[1:]

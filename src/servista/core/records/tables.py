@@ -32,3 +32,5 @@ class RecordTable(tables.Table):
         # Each kind of record's table has its own id ("incident-table").
         model = self._meta.model or data.model
         self.attrs = AttributeDict({**self.attrs, "id": f"{model._meta.model_name}-table"})
+        if self.empty_text is None:
+            self.empty_text = f"No {model._meta.verbose_name_plural} here."

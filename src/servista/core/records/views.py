@@ -82,8 +82,19 @@ def requester_label(model) -> str:
     return "the requester"
 
 
-def comment_form(kit, user, data=None):
-    return CommentForm(data, user=user, requester_label=requester_label(kit.model))
+def note_kind_key(record) -> str:
+    return f"servista.note_kind.{record._meta.label_lower}.{record.pk}"
+
+
+def comment_form(kit, user, data=None, *, request=None, record=None, files=None):
+    """The activity panel's form; its entry type starts on the agent's last
+    choice on this record (kept in the session), so a run of work notes
+    never turns into a comment to the requester by itself."""
+    initial = {}
+    if request is not None and record is not None:
+        initial["kind"] = request.session.get(note_kind_key(record), "comment")
+    return CommentForm(data, files, user=user, requester_label=requester_label(kit.model),
+                       initial=initial)
 
 
 class RecordListView(KitMixin, ObjectListView):
@@ -129,7 +140,8 @@ class RecordDetailView(KitMixin, ObjectDetailView):
             "kit": self.kit,
             "title": f"{obj.number} {obj.short_description}",
             "entries": records.visible_journal(obj, user),
-            "comment_form": extra.pop("comment_form", None) or comment_form(self.kit, user),
+            "comment_form": extra.pop("comment_form", None)
+            or comment_form(self.kit, user, request=self.request, record=obj),
             "links": records.links_of(obj),
             "actions": self.kit.actions.available(obj, user),
             "panels": shell.panels_for(obj, user),
@@ -265,19 +277,21 @@ class RecordCommentView(KitMixin, ObjectMixin, View):
 
     def post(self, request, *args, **kwargs):
         record = self.get_object()
-        form = comment_form(self.kit, request.user, request.POST)
+        form = comment_form(self.kit, request.user, request.POST, files=request.FILES)
         status = 200
         if form.is_valid():
+            request.session[note_kind_key(record)] = form.cleaned_data["kind"]
             try:
                 self.kit.service.add_entry(record, request.user, form.cleaned_data["kind"],
-                                           form.cleaned_data["body"])
+                                           form.cleaned_data["body"],
+                                           files=form.cleaned_data["files"])
             except Forbidden as exc:
                 raise PermissionDenied(exc.detail)
             except DomainError as exc:
                 apply_domain_error(form, exc)
                 status = 422
             else:
-                form = comment_form(self.kit, request.user)
+                form = comment_form(self.kit, request.user, request=request, record=record)
         else:
             status = 422
         if not request.htmx:

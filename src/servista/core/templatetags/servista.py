@@ -1,29 +1,26 @@
 """Template helpers: badges for choice values, safe Markdown, permission checks."""
 
-import markdown as md
-import nh3
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from servista.core.choices import Priority
+from servista.core.markup import markdown_html, markdown_text
 from servista.core.permissions import policy_for
 
 register = template.Library()
 
-_ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "a", "h1", "h2",
-    "h3", "h4", "hr", "table", "thead", "tbody", "tr", "th", "td", "del",
-}
+@register.filter
+def markdown(text: str) -> str:
+    """Markdown rendered to HTML and sanitised (see ``markdown_html``)."""
+    return mark_safe(markdown_html(text))  # noqa: S308
 
 
 @register.filter
-def markdown(text: str) -> str:
-    """Markdown rendered to HTML and sanitised (no scripts, no raw HTML
-    beyond a short list of tags, links made safe)."""
-    html = md.markdown(text or "", extensions=["fenced_code", "tables", "nl2br"])
-    return mark_safe(nh3.clean(html, tags=_ALLOWED_TAGS, link_rel="noopener noreferrer nofollow"))  # noqa: S308
+def plain(text: str) -> str:
+    """Markdown as plain words (autoescaped by the template)."""
+    return markdown_text(text)
 
 
 @register.simple_tag

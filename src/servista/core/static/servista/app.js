@@ -107,6 +107,87 @@
   function bindAll(root) {
     bindPeopleSearch(root);
     bindBulk(root);
+    bindMembers(root);
+    bindFileDrop(root);
+  }
+
+  // --- files: chosen, dropped on the form, or pasted (screenshots) ---------------
+  // A form with data-file-drop holds an <input type=file data-file-input>; files
+  // dropped on the form or pasted into it are added to that input, and their
+  // names shown in [data-file-names].
+  function bindFileDrop(root) {
+    if (!root.querySelectorAll) { return; }
+    var forms = root.matches && root.matches("form[data-file-drop]") ? [root] : [];
+    root.querySelectorAll("form[data-file-drop]").forEach(function (f) { forms.push(f); });
+    forms.forEach(function (form) {
+      if (form.dataset.fileBound) { return; }
+      form.dataset.fileBound = "1";
+      var input = form.querySelector("input[data-file-input]");
+      var names = form.querySelector("[data-file-names]");
+      if (!input || typeof DataTransfer === "undefined") { return; }
+      function show() {
+        if (!names) { return; }
+        var list = Array.prototype.map.call(input.files, function (f) { return f.name; });
+        names.textContent = list.length ? "Attached: " + list.join(", ") : "or drop or paste them here";
+      }
+      function add(files) {
+        var all = new DataTransfer();
+        Array.prototype.forEach.call(input.files, function (f) { all.items.add(f); });
+        Array.prototype.forEach.call(files, function (f, i) {
+          if (!f.name || f.name === "image.png") {
+            // A pasted screenshot has no useful name: give it one with the time.
+            var stamp = new Date().toISOString().replace(/[:.]/g, "-");
+            f = new File([f], "screenshot-" + stamp + "-" + i + "." + ((f.type.split("/")[1]) || "png"), { type: f.type });
+          }
+          all.items.add(f);
+        });
+        input.files = all.files;
+        show();
+      }
+      input.addEventListener("change", show);
+      form.addEventListener("dragover", function (event) {
+        event.preventDefault();
+        form.classList.add("drag-over");
+      });
+      form.addEventListener("dragleave", function () { form.classList.remove("drag-over"); });
+      form.addEventListener("drop", function (event) {
+        event.preventDefault();
+        form.classList.remove("drag-over");
+        if (event.dataTransfer && event.dataTransfer.files.length) { add(event.dataTransfer.files); }
+      });
+      form.addEventListener("paste", function (event) {
+        var data = event.clipboardData;
+        if (data && data.files && data.files.length) {
+          event.preventDefault();
+          add(data.files);
+        }
+      });
+    });
+  }
+
+  // --- assignees narrowed to the chosen group's members -------------------------
+  // <select data-members-of="assignment_group"> options carry data-groups; when
+  // a group is chosen in the same form, only its members are offered.
+  function bindMembers(root) {
+    if (!root.querySelectorAll) { return; }
+    root.querySelectorAll("select[data-members-of]").forEach(function (people) {
+      if (people.dataset.bound) { return; }
+      people.dataset.bound = "1";
+      var form = people.form;
+      var group = form ? form.elements.namedItem(people.getAttribute("data-members-of")) : null;
+      if (!group) { return; }
+      function narrow() {
+        var chosen = group.value;
+        Array.prototype.forEach.call(people.options, function (option) {
+          if (!option.value) { return; }
+          var groups = (option.getAttribute("data-groups") || "").split(" ");
+          option.hidden = option.disabled = !!chosen && groups.indexOf(chosen) < 0;
+        });
+        if (people.selectedOptions.length && people.selectedOptions[0].hidden) { people.value = ""; }
+      }
+      group.addEventListener("change", narrow);
+      narrow();
+    });
   }
 
   // --- people type-ahead ------------------------------------------------------

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_group_capabilities'),
-        ('core', '0006_request_quotas'),
+        ('core', '0008_mail_channel'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
