@@ -114,7 +114,7 @@ class CIAPITest(APIViewTestCases.APIViewTestCase):
     update_role = "manager"
     create_data = {"name": "db-prod-01", "ci_class": "database", "criticality": "critical"}
     invalid_create_data = ({"ci_class": "toaster"}, "ci_class")
-    update_data = {"status": "maintenance"}
+    update_data = {"status": "under_maintenance"}
 
     def make_object(self):
         return ConfigurationItemFactory()
