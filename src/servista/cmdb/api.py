@@ -131,8 +131,9 @@ class CIClassAPI(ModelAPI):
 
     def create(self, request, data):
         data = dict(data)
-        data["attributes"] = [dict(a) for a in data.get("attributes", [])]
-        return services.create_class(request.auth, self.resolve(data))
+        attributes = [dict(a) for a in data.pop("attributes", [])]
+        return services.create_class(request.auth, {**self.resolve(data),
+                                                    "attributes": attributes})
 
     def respond(self, obj, status=200, *, viewer=None, **headers):
         return json_response(class_out(obj, services.Schemas()), status, headers)

@@ -57,7 +57,7 @@ class AttributeDefinition(models.Model):
         help_text="For a reference: the class (or an ancestor of the class) it must name")
 
     class Meta:
-        ordering = ["ci_class", "key"]
+        ordering = ["id"]   # as declared
         constraints = [models.UniqueConstraint(fields=["ci_class", "key"],
                                                name="cmdb_attribute_unique_per_class")]
 

@@ -134,6 +134,8 @@ class Importer:
         """Existing items that rows of the chunk may name, by identity."""
         wanted: dict[str, set] = {"identifier": set(), "name": set()}
         for _, row in rows:
+            if not isinstance(row, dict):
+                continue
             for key, value in self._identity_values(row):
                 wanted.setdefault(key, set()).add(value)
             if _text(row.get("name")):

@@ -272,7 +272,7 @@ class Migration(migrations.Migration):
                 ('reference_class', models.ForeignKey(blank=True, help_text='For a reference: the class (or an ancestor of the class) it must name', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cmdb.ciclass')),
             ],
             options={
-                'ordering': ['ci_class', 'key'],
+                'ordering': ['id'],
             },
         ),
         migrations.RunPython(seed_structure, migrations.RunPython.noop),
