@@ -103,7 +103,7 @@ class ServiceAPITest(APIViewTestCases.APIViewTestCase):
         return ServiceFactory()
 
     def make_filled_objects(self):
-        return [ServiceFactory(filled=True)]
+        return [ServiceFactory(filled=True, customers=[OrganizationFactory()])]
 
 
 class CIAPITest(APIViewTestCases.APIViewTestCase):
@@ -193,7 +193,7 @@ class ServicePagesTest(ViewTestCases.ListViewTest, ViewTestCases.DetailViewTest)
         return ServiceFactory()
 
     def make_filled_objects(self):
-        return [ServiceFactory(filled=True)]
+        return [ServiceFactory(filled=True, customers=[OrganizationFactory()])]
 
 
 class CIPagesTest(ViewTestCases.ListViewTest, ViewTestCases.DetailViewTest):
