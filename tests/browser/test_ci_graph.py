@@ -30,6 +30,8 @@ def click_node(page, ci, double=False):
 
 
 def test_the_graph_follows_an_edge_to_a_neighbour(live_server, page, cast):
+    messages = watched(page)
+    sign_in(page, live_server.url, "alice")
     ensure_structure()
     classes = {c.key: c for c in CIClass.objects.all()}
     types = {t.key: t for t in RelationshipType.objects.all()}
@@ -40,8 +42,6 @@ def test_the_graph_follows_an_edge_to_a_neighbour(live_server, page, cast):
     Relationship.objects.create(type=types["runs_on"], source=app, target=vm)
     Relationship.objects.create(type=types["runs_on"], source=vm, target=host)
     Relationship.objects.create(type=types["depends_on"], source=host, target=san)
-    messages = watched(page)
-    sign_in(page, live_server.url, "alice")
     page.goto(f"{live_server.url}/cis/{app.pk}/")
     graph = page.locator("#ci-graph")
     expect(graph).to_have_attribute("data-state", "ready")

@@ -10,6 +10,7 @@ class ServiceFactory(DjangoModelFactory):
     class Meta:
         model = Service
         django_get_or_create = ("name",)
+        skip_postgeneration_save = True
 
     class Params:
         filled = factory.Trait(owner_group=factory.SubFactory(GroupFactory),
