@@ -28,6 +28,7 @@ from .schemas import (
     CIOut,
     CIPatch,
     DiffOut,
+    ExportOut,
     ImpactOut,
     ImportIn,
     ImportOut,
@@ -181,7 +182,7 @@ def create_relationship(request, payload: RelationshipIn):
 
 @rel_router.get("/{ident}", response={200: RelationshipOut, **errors(401, 404)},
                 operation_id="get_ci_relationships", summary="Get a relationship")
-def get_relationship(request, ident: int):
+def get_relationship(request, ident: str):
     rel = get_object(request, Relationship.objects.select_related("type", "source", "target"),
                      ident)
     return json_response(relationship_out(rel))
@@ -189,7 +190,7 @@ def get_relationship(request, ident: int):
 
 @rel_router.delete("/{ident}", response={204: None, **errors(401, 403, 404)},
                    operation_id="delete_ci_relationships", summary="Remove a relationship")
-def delete_relationship(request, ident: int):
+def delete_relationship(request, ident: str):
     rel = get_object(request, Relationship.objects.select_related("type", "source", "target"),
                      ident)
     services.delete_relationship(rel, request.auth)
@@ -210,7 +211,7 @@ def baseline_out(baseline) -> dict:
             "item_count": len(baseline.items)}
 
 
-@baseline_router.get("", response={200: list[BaselineOut], **errors(401)},
+@baseline_router.get("", response={200: list[BaselineOut], **errors(401, 422)},
                      operation_id="list_ci_baselines", summary="List baselines")
 def list_baselines(request, limit: int | None = LIMIT, offset: int = OFFSET):
     refuse_unknown_params(request, {"limit", "offset"})
@@ -264,8 +265,14 @@ def import_cis(request, payload: ImportIn):
     return json_response(report.as_dict())
 
 
-@transfer_router.get("/ci-export", response={200: str, **errors(401, 403, 422)},
+@transfer_router.get("/ci-export", response={200: ExportOut, **errors(401, 403, 422)},
                      operation_id="export_cis",
+                     openapi_extra={"responses": {200: {
+                         "description": "The items: JSON ({\"items\": [...]}) or CSV (a "
+                                        "header line, then one line per item)",
+                         "content": {"application/json": {"schema": {
+                             "$ref": "#/components/schemas/ExportOut"}},
+                             "text/csv": {"schema": {"type": "string"}}}}}},
                      summary="Export items as CSV or JSON, re-importable as they are")
 def export_cis(request, format: Literal["csv", "json"] = Query("json"),
                ci_class: str | None = Query(None, max_length=50,

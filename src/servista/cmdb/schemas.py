@@ -215,7 +215,29 @@ class DiffOut(Schema):
 class ImportIn(InputSchema):
     format: Literal["csv", "json"]
     content: str = Field(..., description="The file's text")
-    dry_run: bool = False
+    dry_run: StrictBool = False
+
+
+class ExportItem(Schema):
+    identifier: str
+    name: str
+    ci_class: str
+    short_name: str
+    abbreviations: str
+    status: str
+    environment: str
+    criticality: str
+    organization: str
+    owner_group: str
+    owner: str
+    service: str
+    represents: str
+    description: str
+    attributes: dict[str, AttributeValue]
+
+
+class ExportOut(Schema):
+    items: list[ExportItem]
 
 
 class ImportRowOut(Schema):
