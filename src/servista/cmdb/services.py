@@ -491,28 +491,38 @@ def _impact_types() -> tuple[list[int], list[int]]:
     return to_source, to_target
 
 
-IMPACT_SQL = """
-WITH RECURSIVE walk(ci, depth, path) AS (
-    SELECT CAST(%s AS BIGINT), 0, CAST(%s AS TEXT)
-    UNION ALL
-    SELECT step.next_ci, walk.depth + 1, walk.path || step.next_ci || ','
-    FROM walk JOIN (
+# One step of a failure: from ``here`` to ``next_ci``, along the types whose
+# impact goes that way ({a}/{b}: the columns read as here/next first).
+STEP = """(
         SELECT r.{a} AS here, r.{b} AS next_ci FROM cmdb_relationship r
         WHERE r.type_id IN ({first})
         UNION ALL
         SELECT r.{b} AS here, r.{a} AS next_ci FROM cmdb_relationship r
         WHERE r.type_id IN ({second})
-    ) step ON step.here = walk.ci
+    )"""
+
+# Breadth first: each level holds every item once (UNION), so the walk is
+# bounded by items x depth whatever the number of paths and cycles; then each
+# item's nearest depth, and one parent one level nearer (the smallest id), from
+# which the paths are read back.
+IMPACT_SQL = """
+WITH RECURSIVE walk(ci, depth) AS (
+    SELECT CAST(%s AS BIGINT), 0
+    UNION
+    SELECT step.next_ci, walk.depth + 1
+    FROM walk JOIN {step} step ON step.here = walk.ci
     WHERE walk.depth < {depth}
-      AND walk.path NOT LIKE '%%,' || step.next_ci || ',%%'
+),
+best AS (SELECT ci, MIN(depth) AS depth FROM walk GROUP BY ci),
+ranked AS (
+    SELECT ci, depth FROM best WHERE depth > 0 ORDER BY depth, ci LIMIT %s
 )
-SELECT ci, depth, path FROM (
-    SELECT ci, depth, path,
-           ROW_NUMBER() OVER (PARTITION BY ci ORDER BY depth, path) AS rank
-    FROM walk WHERE depth > 0
-) best WHERE rank = 1
-ORDER BY depth, ci
-LIMIT {limit}
+SELECT ranked.ci, ranked.depth, MIN(parent.ci)
+FROM ranked
+JOIN {step} step ON step.next_ci = ranked.ci
+JOIN best parent ON parent.ci = step.here AND parent.depth = ranked.depth - 1
+GROUP BY ranked.ci, ranked.depth
+ORDER BY ranked.depth, ranked.ci
 """
 
 
@@ -520,26 +530,34 @@ def impact(ci, *, direction: str = Direction.DOWNSTREAM, depth: int = DEFAULT_DE
            limit: int = 1000) -> Impact:
     """What a failure of ``ci`` reaches (downstream), or what ``ci`` depends
     on (upstream), up to ``depth`` relationships away: each item with its
-    shortest path and depth, nearest first, computed in the database."""
+    depth (the fewest relationships from ``ci``) and a shortest path,
+    nearest first, computed in the database."""
     depth = max(1, min(int(depth), MAX_DEPTH))
     to_source, to_target = _impact_types()
     if direction == Direction.DOWNSTREAM:
         # A failing target impacts the source: walk from targets to sources.
-        a, b, first, second = "target_id", "source_id", to_source, to_target
+        a, b = "target_id", "source_id"
     else:
-        a, b, first, second = "source_id", "target_id", to_source, to_target
-    sql = IMPACT_SQL.format(
-        a=a, b=b, first=",".join(map(str, map(int, first))),
-        second=",".join(map(str, map(int, second))), depth=depth, limit="%s")
+        a, b = "source_id", "target_id"
+    step = STEP.format(a=a, b=b, first=",".join(str(int(t)) for t in to_source),
+                       second=",".join(str(int(t)) for t in to_target))
+    sql = IMPACT_SQL.format(step=step, depth=depth)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [ci.pk, f",{ci.pk},", limit + 1])
+        cursor.execute(sql, [ci.pk, limit + 1])
         rows = cursor.fetchall()
     truncated = len(rows) > limit
     rows = rows[:limit]
-    paths = {row[0]: [int(p) for p in row[2].strip(",").split(",")] for row in rows}
-    wanted = {pk for path in paths.values() for pk in path}
-    objs = ConfigurationItem.objects.select_related("ci_class", "represents").in_bulk(wanted)
-    items = [Reached(objs[pk], d, [objs[p] for p in paths[pk]]) for pk, d, _ in rows]
+    parent = {pk: up for pk, _, up in rows}
+    objs = ConfigurationItem.objects.select_related("ci_class", "represents").in_bulk(
+        [ci.pk, *parent])
+
+    def path_to(pk):
+        steps = [pk]
+        while steps[-1] != ci.pk and steps[-1] in parent and len(steps) <= depth:
+            steps.append(parent[steps[-1]])
+        return [objs[p] for p in reversed(steps) if p in objs]
+
+    items = [Reached(objs[pk], d, path_to(pk)) for pk, d, _ in rows if pk in objs]
     return Impact(ci, direction, depth, items, truncated)
 
 
