@@ -491,39 +491,63 @@ def _impact_types() -> tuple[list[int], list[int]]:
     return to_source, to_target
 
 
-# One step of a failure: from ``here`` to ``next_ci``, along the types whose
-# impact goes that way ({a}/{b}: the columns read as here/next first).
-STEP = """(
-        SELECT r.{a} AS here, r.{b} AS next_ci FROM cmdb_relationship r
-        WHERE r.type_id IN ({first})
-        UNION ALL
-        SELECT r.{b} AS here, r.{a} AS next_ci FROM cmdb_relationship r
-        WHERE r.type_id IN ({second})
-    )"""
+# One step of a failure from the item ``{here}``: along a relationship whose
+# type carries the failure from that end ({near}) to the other ({far}), and
+# along those carrying it the other way. An OR of two indexed look-ups, so the
+# database follows the step from each item reached (an index nested loop),
+# never reading the whole table.
+STEP_ON = """(
+    (r.{near} = {here} AND r.type_id IN ({first}))
+    OR (r.{far} = {here} AND r.type_id IN ({second})))"""
+NEXT = "CASE WHEN r.{near} = {here} THEN r.{far} ELSE r.{near} END"
 
 # Breadth first: each level holds every item once (UNION), so the walk is
 # bounded by items x depth whatever the number of paths and cycles; then each
 # item's nearest depth, and one parent one level nearer (the smallest id), from
 # which the paths are read back.
+# PostgreSQL: the same step as two index look-ups side by side (LATERAL),
+# each answered from the index alone.
+STEP_LATERAL = """JOIN LATERAL (
+        SELECT r.{far} AS next_ci FROM cmdb_relationship r
+        WHERE r.{near} = {here} AND r.type_id IN ({first})
+        UNION ALL
+        SELECT r.{near} AS next_ci FROM cmdb_relationship r
+        WHERE r.{far} = {here} AND r.type_id IN ({second})
+    ) step ON TRUE"""
+
+# Breadth first: each level holds every item once (UNION), so the walk is
+# bounded by items x depth whatever the number of paths and cycles, and it
+# stops after ``cap`` rows (the nearest levels come first); then each item's
+# nearest depth, and one parent one level nearer (the smallest id), from
+# which the paths are read back.
 IMPACT_SQL = """
 WITH RECURSIVE walk(ci, depth) AS (
     SELECT CAST(%s AS BIGINT), 0
     UNION
-    SELECT step.next_ci, walk.depth + 1
-    FROM walk JOIN {step} step ON step.here = walk.ci
+    SELECT {next_walk}, walk.depth + 1
+    FROM walk {join_walk}
     WHERE walk.depth < {depth}
 ),
-best AS (SELECT ci, MIN(depth) AS depth FROM walk GROUP BY ci),
-ranked AS (
+capped AS {materialized} (SELECT ci, depth FROM walk LIMIT %s),
+best AS {materialized} (SELECT ci, MIN(depth) AS depth FROM capped GROUP BY ci),
+ranked AS {materialized} (
     SELECT ci, depth FROM best WHERE depth > 0 ORDER BY depth, ci LIMIT %s
+),
+candidates AS {materialized} (
+    SELECT ranked.ci, ranked.depth, {prev} AS prev_ci
+    FROM ranked JOIN cmdb_relationship r ON {step_back}
 )
-SELECT ranked.ci, ranked.depth, MIN(parent.ci)
-FROM ranked
-JOIN {step} step ON step.next_ci = ranked.ci
-JOIN best parent ON parent.ci = step.here AND parent.depth = ranked.depth - 1
-GROUP BY ranked.ci, ranked.depth
-ORDER BY ranked.depth, ranked.ci
+SELECT candidates.ci, candidates.depth, MIN(candidates.prev_ci),
+       (SELECT COUNT(*) FROM capped)
+FROM candidates JOIN best ON best.ci = candidates.prev_ci
+    AND best.depth = candidates.depth - 1
+GROUP BY candidates.ci, candidates.depth
+ORDER BY candidates.depth, candidates.ci
 """
+
+# How many rows of the walk (an item may come at several depths) are read
+# per item asked for, at most.
+WALK_ROWS_PER_ITEM = 4
 
 
 def impact(ci, *, direction: str = Direction.DOWNSTREAM, depth: int = DEFAULT_DEPTH,
@@ -536,16 +560,33 @@ def impact(ci, *, direction: str = Direction.DOWNSTREAM, depth: int = DEFAULT_DE
     to_source, to_target = _impact_types()
     if direction == Direction.DOWNSTREAM:
         # A failing target impacts the source: walk from targets to sources.
-        a, b = "target_id", "source_id"
+        near, far = "target_id", "source_id"
     else:
-        a, b = "source_id", "target_id"
-    step = STEP.format(a=a, b=b, first=",".join(str(int(t)) for t in to_source),
-                       second=",".join(str(int(t)) for t in to_target))
-    sql = IMPACT_SQL.format(step=step, depth=depth)
+        near, far = "source_id", "target_id"
+    first = ",".join(str(int(t)) for t in to_source)
+    second = ",".join(str(int(t)) for t in to_target)
+    if connection.vendor == "postgresql":
+        join_walk = STEP_LATERAL.format(near=near, far=far, here="walk.ci", first=first,
+                                        second=second)
+        next_walk = "step.next_ci"
+    else:
+        join_walk = "JOIN cmdb_relationship r ON " + STEP_ON.format(
+            near=near, far=far, here="walk.ci", first=first, second=second)
+        next_walk = NEXT.format(near=near, far=far, here="walk.ci")
+    sql = IMPACT_SQL.format(
+        depth=depth, join_walk=join_walk, next_walk=next_walk,
+        materialized="MATERIALIZED" if connection.vendor in ("postgresql", "sqlite") else "",
+        # Back one step from an item reached: the same relationships, read
+        # from the other end.
+        step_back=STEP_ON.format(near=far, far=near, here="ranked.ci", first=first,
+                                 second=second),
+        prev=NEXT.format(near=far, far=near, here="ranked.ci"))
+    cap = (limit + 1) * WALK_ROWS_PER_ITEM
     with connection.cursor() as cursor:
-        cursor.execute(sql, [ci.pk, limit + 1])
-        rows = cursor.fetchall()
-    truncated = len(rows) > limit
+        cursor.execute(sql, [ci.pk, cap, limit + 1])
+        walked = cursor.fetchall()
+    rows = [row[:3] for row in walked]
+    truncated = len(rows) > limit or (bool(walked) and walked[0][3] >= cap)
     rows = rows[:limit]
     parent = {pk: up for pk, _, up in rows}
     objs = ConfigurationItem.objects.select_related("ci_class", "represents").in_bulk(
