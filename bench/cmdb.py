@@ -91,7 +91,7 @@ with connection.cursor() as c:
         c.execute("""DELETE FROM cmdb_relationship WHERE id IN (SELECT id FROM
             cmdb_relationship WHERE type_id = %s ORDER BY id DESC LIMIT %s)""",
                   [types["depends_on"], total - R])
-    c.execute("VACUUM ANALYZE cmdb_relationship") if False else c.execute("ANALYZE cmdb_relationship")
+    c.execute("ANALYZE cmdb_relationship")
     c.execute("ANALYZE cmdb_configurationitem")
     c.execute("SELECT count(*) FROM cmdb_configurationitem")
     items = c.fetchone()[0]

@@ -39,7 +39,8 @@ import servista
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 RUN = ("The command line", "The API in one minute",
-       "Problems, known errors and knowledge")
+       "Problems, known errors and knowledge",
+       "Configuration management and the service portfolio")
 NOT_RUN = ("The two commands", "Running in production")
 SHELLS = ("sh", "bash", "shell")
 README_URL = "http://127.0.0.1:8000"

@@ -241,7 +241,7 @@ def get_baseline(request, ident: str):
                      operation_id="diff_ci_baselines",
                      summary="What changed from the baseline to another one, or to now")
 def diff_baseline(request, ident: str,
-                  against: str | None = Query(None, max_length=150,
+                  against: str | None = Query(None, max_length=150, pattern="^[^\x00]*$",
                                               description="Another baseline (default: now)")):
     refuse_unknown_params(request, {"against"})
     baseline = get_object(request, Baseline.objects.all(), ident)
@@ -275,8 +275,9 @@ def import_cis(request, payload: ImportIn):
                              "text/csv": {"schema": {"type": "string"}}}}}},
                      summary="Export items as CSV or JSON, re-importable as they are")
 def export_cis(request, format: Literal["csv", "json"] = Query("json"),
-               ci_class: str | None = Query(None, max_length=50,
-                                            description="Only this class (and below)")):
+               ci_class: str | None = Query(None, max_length=50, pattern=r"^[-a-zA-Z0-9_]+$",
+                                            description="Only this class (and below), by "
+                                                        "key")):
     refuse_unknown_params(request, {"format", "ci_class"})
     policy_for(ConfigurationItem).require(request.auth, "view")
     qs = restrict(ConfigurationItem.objects.all(), request.auth)
