@@ -162,3 +162,18 @@ class ItemAttributesTest(ServistaTestCase):
         with self.assertNothingChanged():
             self.assertStatus(self.create(user=self.cast.agent), 403)
             self.assertStatus(self.create(user=self.cast.requester), 403)
+
+
+class AdminChecksAttributesTest(ServistaTestCase):
+    def test_the_admin_refuses_a_wrong_attribute_and_stores_nothing(self):
+        self.client.force_login(self.cast.admin)
+        data = {"name": "adm-1", "ci_class": "server", "status": "live",
+                "environment": "production", "criticality": "medium",
+                "attributes": '{"cpu_count": "many"}'}
+        with self.assertNothingChanged():
+            page = self.client.post("/admin/cmdb/configurationitem/add/", data)
+            self.assertContains(page, "attributes.cpu_count")
+        data["attributes"] = '{"cpu_count": 2}'
+        self.client.post("/admin/cmdb/configurationitem/add/", data)
+        self.assertEqual(ConfigurationItem.objects.get(name="adm-1").attributes,
+                         {"cpu_count": 2})
