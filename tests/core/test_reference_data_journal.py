@@ -315,7 +315,7 @@ class ServiceJournalTest(ReferenceJournalCases.Base):
 
     def expected_api_changes(self, obj):
         return {
-            "status": change("live", "retired", "Live", "Retired"),
+            "status": change("live", "retired", "Catalogue (live)", "Retired"),
             "owner_group": change(self.cast.service_desk.pk, self.cast.network.pk,
                                   "Service Desk", "Network"),
         }

@@ -82,7 +82,7 @@ class ServiceOfferingPatch(InputSchema):
 class PortfolioReviewIn(InputSchema):
     outcome: OutcomeValue
     reviewed_on: DateIn
-    reason: str = Field(..., min_length=1, pattern=r"\S")
+    reason: str = Field(..., min_length=1)
 
 
 class PortfolioReviewOut(Schema):
