@@ -103,7 +103,7 @@ class ServiceAPITest(APIViewTestCases.APIViewTestCase):
         return ServiceFactory()
 
     def make_filled_objects(self):
-        return [ServiceFactory(filled=True)]
+        return [ServiceFactory(filled=True, customers=[OrganizationFactory()])]
 
 
 class CIAPITest(APIViewTestCases.APIViewTestCase):
@@ -114,7 +114,7 @@ class CIAPITest(APIViewTestCases.APIViewTestCase):
     update_role = "manager"
     create_data = {"name": "db-prod-01", "ci_class": "database", "criticality": "critical"}
     invalid_create_data = ({"ci_class": "toaster"}, "ci_class")
-    update_data = {"status": "maintenance"}
+    update_data = {"status": "under_maintenance"}
 
     def make_object(self):
         return ConfigurationItemFactory()
@@ -193,7 +193,7 @@ class ServicePagesTest(ViewTestCases.ListViewTest, ViewTestCases.DetailViewTest)
         return ServiceFactory()
 
     def make_filled_objects(self):
-        return [ServiceFactory(filled=True)]
+        return [ServiceFactory(filled=True, customers=[OrganizationFactory()])]
 
 
 class CIPagesTest(ViewTestCases.ListViewTest, ViewTestCases.DetailViewTest):

@@ -105,8 +105,8 @@ class RecordPermissionTest(ServistaTestCase):
         with self.assertNothingChanged(ci):
             r = self.api("PATCH", url, self.cast.agent, {"description": "Not mine"})
             self.assertStatus(r, 403)
-        self.assertStatus(self.api("PATCH", url, self.cast.manager, {"status": "maintenance"}),
-                          200)
+        self.assertStatus(self.api("PATCH", url, self.cast.manager,
+                                   {"status": "under_maintenance"}), 200)
 
 
 class RecordPredicateTest(ServistaTestCase):

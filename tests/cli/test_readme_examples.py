@@ -42,7 +42,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 RUN = ("The command line", "The API in one minute",
        "The service desk's dashboard, views and exports",
        "Problems, known errors and knowledge", "Service levels", "Attachments",
-       "The e-mail channel")
+       "The e-mail channel", "Configuration management and the service portfolio")
 NOT_RUN = ("The two commands", "Running in production")
 SHELLS = ("sh", "bash", "shell")
 README_URL = "http://127.0.0.1:8000"
@@ -184,8 +184,8 @@ def test_readme_examples_run_in_order_on_the_demo(readme_blocks, tmp_path):
         f"README examples failed (exit {result.returncode}) after {seconds:.0f} s\n"
         f"--- stderr\n{result.stderr[-4000:]}\n--- stdout (end)\n{result.stdout[-4000:]}")
     outputs = re.split(r"^@@ README block \d+ @@\n", result.stdout, flags=re.M)[1:]
-    assert len(outputs) == len(readme_blocks) == 7
-    cli, api, desk, learning, levels, files, mail = outputs
+    assert len(outputs) == len(readme_blocks) == 8
+    cli, api, desk, learning, levels, files, mail, cmdb = outputs
 
     # The command line: one incident, logged, listed, worked and resolved.
     assert re.search(r"^servista \d+\.\d+", cli, re.M)
@@ -252,3 +252,6 @@ def test_readme_examples_run_in_order_on_the_demo(readme_blocks, tmp_path):
     first = re.search(r"^Created a record: (INC\d{7})$", mail, re.M).group(1)
     assert re.search(rf"^Already read: Created a record: {first}$", mail, re.M), mail
 
+    # The CMDB: impact with the services reached; a wrong attribute type refused.
+    assert "Services reached:" in cmdb, cmdb
+    assert cmdb.rstrip().splitlines()[-1] == "422"

@@ -315,7 +315,7 @@ class ServiceJournalTest(ReferenceJournalCases.Base):
 
     def expected_api_changes(self, obj):
         return {
-            "status": change("live", "retired", "Live", "Retired"),
+            "status": change("live", "retired", "Catalogue (live)", "Retired"),
             "owner_group": change(self.cast.service_desk.pk, self.cast.network.pk,
                                   "Service Desk", "Network"),
         }
@@ -333,11 +333,11 @@ class CIJournalTest(ReferenceJournalCases.Base):
     admin_base = "/admin/cmdb/configurationitem/"
     change_role = Role.MANAGER
     create_role = Role.MANAGER
-    api_change = {"status": "maintenance"}
+    api_change = {"status": "under_maintenance"}
     invalid_change = {"name": "x" * 201}
     create_data = {"name": "db-01", "ci_class": "database", "owner_group": "Network"}
     admin_change = {"status": "retired"}
-    admin_add = {"name": "fw-01", "ci_class": "network_device", "status": "in_use",
+    admin_add = {"name": "fw-01", "ci_class": "network_device", "status": "live",
                  "criticality": "high"}
 
     def make_object(self):
@@ -346,10 +346,10 @@ class CIJournalTest(ReferenceJournalCases.Base):
                                         else Service.objects.first())
 
     def expected_api_changes(self, obj):
-        return {"status": change("in_use", "maintenance", "In use", "In maintenance")}
+        return {"status": change("live", "under_maintenance", "Live", "Under maintenance")}
 
     def expected_admin_changes(self, obj):
-        return {"status": change("in_use", "retired", "In use", "Retired")}
+        return {"status": change("live", "retired", "Live", "Retired")}
 
     def test_service_link_shows_the_service_name(self):
         ci = self.make_object()

@@ -11,7 +11,10 @@ class CatalogConfig(AppConfig):
         from servista.core import audit, lookup
 
         from . import policies, shell  # noqa: F401  (register the policies and the menu)
-        from .models import Service
+        from .models import PortfolioReview, Service, ServiceOffering
 
         lookup.register(Service, ("name",))
+        lookup.register(ServiceOffering, ("name",))
         audit.register(Service)
+        audit.register(ServiceOffering)
+        audit.register(PortfolioReview)

@@ -8,7 +8,24 @@ Provides ``services``: the services by name.
 from servista.core import demo
 
 from .choices import Criticality, ServiceStatus
-from .models import Service
+from .models import PortfolioReview, Service, ServiceOffering
+
+# name -> (service hours, [(offering, description, support hours)])
+PORTFOLIO = {
+    "Email": ("24x7", [("Standard mailbox", "50 GB mailbox, calendar, mobile access",
+                        "Mon-Fri 07:00-19:00"),
+                       ("Shared mailbox", "A team's mailbox with delegated access",
+                        "Mon-Fri 07:00-19:00")]),
+    "VPN": ("24x7", [("Remote access", "VPN client and multi-factor sign-in", "24x7")]),
+    "ERP": ("Mon-Sat 06:00-22:00", [("ERP user", "Finance, purchasing and inventory modules",
+                                     "Mon-Fri 08:00-18:00")]),
+    "Workplace Devices": ("Mon-Fri 08:00-18:00", [
+        ("Standard laptop", "14-inch laptop, docking station and headset",
+         "Mon-Fri 08:00-18:00")]),
+}
+REVIEWS = [("Legacy Intranet", "retire", "Replaced by the HR Portal; below minimum fitness"),
+           ("Telephony", "renew", "Functionally fit, the PBX hardware is out of support"),
+           ("Email", "retain", "Self-contained with clear boundaries")]
 
 # name -> (owner group, criticality, description, status)
 SERVICES = {
@@ -53,5 +70,19 @@ def services(ctx: demo.Context) -> None:
         made[name], _ = Service.objects.get_or_create(
             name=name, defaults={"owner_group": groups[group], "criticality": criticality,
                                  "description": description, "status": status})
+    customers = list(ctx["organizations"].values()) if "organizations" in ctx else []
+    for name, (hours, offerings) in PORTFOLIO.items():
+        service = made[name]
+        if not service.service_hours:
+            service.service_hours = hours
+            service.save(update_fields=["service_hours"])
+            if customers:
+                service.customers.set(customers)
+        for offering, description, support in offerings:
+            ServiceOffering.objects.get_or_create(service=service, name=offering, defaults={
+                "description": description, "support_hours": support})
+    for name, outcome, reason in REVIEWS:
+        PortfolioReview.objects.get_or_create(service=made[name], outcome=outcome, defaults={
+            "reviewed_on": "2026-10-01", "reason": reason})
     ctx.provide("services", made)
     ctx.tally("services", len(made))

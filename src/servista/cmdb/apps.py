@@ -11,7 +11,21 @@ class CmdbConfig(AppConfig):
         from servista.core import audit, lookup
 
         from . import policies, shell  # noqa: F401  (register the policies, menu and panels)
-        from .models import ConfigurationItem
+        from .models import (
+            AttributeDefinition,
+            Baseline,
+            CIClass,
+            ConfigurationItem,
+            RelationshipRule,
+            RelationshipType,
+        )
 
         lookup.register(ConfigurationItem, ("name",))
+        lookup.register(CIClass, ("key", "name"))
+        lookup.register(RelationshipType, ("key", "name"))
+        lookup.register(Baseline, ("name",))
         audit.register(ConfigurationItem)
+        for model in (CIClass, AttributeDefinition, RelationshipType, RelationshipRule,
+                      Baseline):
+            audit.register(model, exclude=("items", "relationships") if model is Baseline
+                           else ())

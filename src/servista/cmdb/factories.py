@@ -1,11 +1,10 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from servista.accounts.factories import GroupFactory
+from servista.accounts.factories import AgentFactory, GroupFactory, OrganizationFactory
 from servista.catalog.factories import ServiceFactory
 
-from .choices import CIClass
-from .models import ConfigurationItem
+from .models import CIClass, ConfigurationItem
 
 
 class ConfigurationItemFactory(DjangoModelFactory):
@@ -15,7 +14,10 @@ class ConfigurationItemFactory(DjangoModelFactory):
 
     class Params:
         filled = factory.Trait(owner_group=factory.SubFactory(GroupFactory),
-                               service=factory.SubFactory(ServiceFactory))
+                               service=factory.SubFactory(ServiceFactory),
+                               organization=factory.SubFactory(OrganizationFactory),
+                               owner=factory.SubFactory(AgentFactory))
 
     name = factory.Sequence(lambda n: f"srv-{n:04d}")
-    ci_class = CIClass.SERVER
+    ci_class = factory.LazyFunction(
+        lambda: CIClass.objects.get_or_create(key="server", defaults={"name": "Server"})[0])

@@ -12,10 +12,12 @@ PANEL_ROWS = 15
 
 shell.nav("Configuration items", "cmdb:ci_list", menu="Configuration", icon="diagram-3",
           weight=51)
+shell.nav("Baselines", "cmdb:baseline_list", menu="Configuration", icon="camera", weight=52)
 
 
 def service_cis(service, user):
-    rows = list(ConfigurationItem.objects.filter(service=service).order_by("name")
+    rows = list(ConfigurationItem.objects.filter(service=service).select_related("ci_class")
+                .order_by("name")
                 [:PANEL_ROWS + 1])
     return {"title": "Configuration items", "rows": rows[:PANEL_ROWS],
             "more": len(rows) > PANEL_ROWS,

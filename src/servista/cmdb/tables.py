@@ -8,5 +8,6 @@ class CITable(tables.Table):
 
     class Meta:
         model = ConfigurationItem
-        fields = ("name", "ci_class", "status", "criticality", "service", "owner_group")
+        fields = ("name", "ci_class", "status", "environment", "criticality", "service",
+                  "owner_group")
         attrs = {"class": "table table-sm table-hover"}

@@ -1,14 +1,17 @@
 """REST resources /api/v1/incidents and /api/v1/incident-categories: the
 kit's resources, configured; every change goes through services.py."""
 
-from ninja import Query, Router
+from ninja import Field, Query, Router, Schema
 
+from servista.cmdb.models import ConfigurationItem
 from servista.core import lookup
 from servista.core.api import refuse_unknown_params
 from servista.core.exceptions import Forbidden
 from servista.core.model_api import ModelAPI, errors
-from servista.core.permissions import is_agent
+from servista.core.permissions import is_agent, policy_for
 from servista.core.records.api import RecordAPI
+from servista.core.schemas import Ref
+from servista.core.serializers import json_response
 
 from . import figures, services
 from .actions import ACTIONS
@@ -95,6 +98,40 @@ def incident_suggestions(request, ident: str):
     incident = resource.get_object(request, ident)
     text = f"{incident.short_description}\n{incident.description}"
     return suggestions_out(services.suggestions(request.auth, text, exclude=[incident]))
+
+
+class ImpactedServiceOut(Schema):
+    service: Ref | None = Field(None, description="The portfolio's service")
+    ci: Ref = Field(..., description="The item of the service")
+    depth: int
+    path: list[str] = Field(..., description="From the incident's item to the service")
+
+
+class ImpactedServicesOut(Schema):
+    configuration_item: Ref | None
+    services: list[ImpactedServiceOut]
+    proposed: Ref | None = Field(None, description="The service the incident should name")
+
+
+@router.get("/{ident}/impacted-services",
+            response={200: ImpactedServicesOut, **errors(401, 403, 404)},
+            operation_id="impacted_services_incidents",
+            summary="The services a failure of the incident's configuration item reaches, "
+                    "and the one proposed as its service")
+def incident_impacted_services(request, ident: str):
+    incident = resource.get_object(request, ident)
+    policy_for(ConfigurationItem).require(request.auth, "view")
+    reached = services.impacted_services(incident)
+    proposed = services.proposed_service(incident, reached)
+
+    def ref(obj):
+        return {"id": obj.pk, "display": str(obj)} if obj is not None else None
+
+    return json_response({
+        "configuration_item": ref(incident.configuration_item),
+        "services": [{"service": ref(r.ci.represents), "ci": ref(r.ci), "depth": r.depth,
+                      "path": [step.name for step in r.path]} for r in reached],
+        "proposed": ref(proposed)})
 
 
 suggest_router = Router(tags=["incidents"])

@@ -363,6 +363,38 @@ def update_incident(incident: Incident, actor: User, data: dict, *,
     return rules.update(incident, actor, data, expected_version=expected_version)
 
 
+def impacted_services(incident: Incident) -> list:
+    """The services a failure of the incident's configuration item reaches
+    (impact analysis downstream), nearest first, each with its path
+    (``cmdb.services.Reached``); [] without an item."""
+    ci = incident.configuration_item
+    if ci is None:
+        return []
+    return cmdb.impact(ci, direction="downstream").services
+
+
+def proposed_service(incident: Incident, reached: list | None = None):
+    """The portfolio's service nearest downstream of the incident's item
+    (one still in operation), or None: what the incident's service should be."""
+    for item in impacted_services(incident) if reached is None else reached:
+        service = item.ci.represents
+        if service is not None and catalog.refuses_new_work(service) is None:
+            return service
+    return None
+
+
+def use_proposed_service(incident: Incident, actor: User, *, expected_version=None) -> Incident:
+    """Set the incident's service to the one its item's impact proposes."""
+    service = proposed_service(incident)
+    if service is None:
+        raise ValidationFailed.field(
+            "service", "The incident's configuration item reaches no service in operation.")
+    return update_incident(incident, actor, {
+        "service": service, "reason": f"Service proposed by the impact of "
+                                      f"{incident.configuration_item}"},
+        expected_version=expected_version)
+
+
 change_state = rules.change_state
 assign = rules.assign
 take = rules.take

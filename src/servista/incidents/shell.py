@@ -59,6 +59,23 @@ def group_incidents(group, user):
                            f"assignment_group={group.pk}")
 
 
+def impacted_services(incident, user):
+    """On the incident's page (support staff): the services its item's
+    failure reaches, and the one proposed as its service."""
+    if incident.configuration_item_id is None or not is_agent(user):
+        return None
+    from . import services
+
+    reached = services.impacted_services(incident)
+    proposed = services.proposed_service(incident, reached)
+    return {"incident": incident, "reached": reached, "proposed": proposed,
+            "propose": proposed is not None and incident.service_id != proposed.pk
+            and incident.is_open}
+
+
+shell.panel("Services impacted", "incidents/panels/impacted_services.html", impacted_services,
+            models=[Incident], weight=8)
+
 TEMPLATE = "incidents/panels/open_incidents.html"
 shell.panel("Open incidents", TEMPLATE, service_incidents, models=[Service], weight=20)
 shell.panel("Open incidents", TEMPLATE, ci_incidents, models=[ConfigurationItem], weight=20)

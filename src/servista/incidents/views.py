@@ -2,12 +2,19 @@
 actions, comments, bulk), configured, plus the agent's queues and the
 subcategory options of the forms. Every change goes through services.py."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_POST
 
 from servista.accounts.models import Group
+from servista.core import lookup
 from servista.core.api import count_rows
+from servista.core.exceptions import DomainError, Forbidden
+from servista.core.generic_views import htmx_redirect
 from servista.core.idents import parse_id
 from servista.core.permissions import restrict
 from servista.core.records.views import RecordCreateView, RecordListView, RecordViews
@@ -191,3 +198,22 @@ def subcategory_options(request):
         else:
             parts.append(format_html('<option value="{}">{}</option>', value, label))
     return HttpResponse("".join(parts))
+
+
+@login_required
+@require_POST
+def use_proposed_service(request, ident):
+    """From the incident's page: name the service its item's impact proposes."""
+    incident = lookup.find(restrict(Incident.objects.all(), request.user), str(ident))
+    if incident is None:
+        raise Http404(f"No incident {ident}")
+    try:
+        services.use_proposed_service(incident, request.user)
+    except Forbidden as exc:
+        raise PermissionDenied(exc.detail)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        incident.refresh_from_db()
+        messages.success(request, f"{incident.number}: service {incident.service}.")
+    return htmx_redirect(request, incident.get_absolute_url())
