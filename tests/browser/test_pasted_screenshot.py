@@ -39,6 +39,8 @@ def test_pasted_screenshot_on_a_work_note(live_server, page, cast, browser):
     page.click("#comment-submit")
     preview = page.locator("#activity img.attachment-preview")
     expect(preview).to_have_count(1)
+    page.wait_for_function("() => document.querySelector('#activity img.attachment-preview')"
+                           ".complete")
     assert page.evaluate("() => document.querySelector('#activity img.attachment-preview')"
                          ".naturalWidth") == 1  # the image loads
     # The next entry is a work note again, unless the agent says otherwise.

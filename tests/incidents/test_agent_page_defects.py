@@ -9,6 +9,7 @@ an empty "Assigned to me" says so and points to the other queues."""
 import re
 
 from django.contrib.messages import get_messages
+from django.urls import reverse
 
 from servista.incidents.factories import IncidentFactory
 from servista.testing import ServistaTestCase
@@ -143,7 +144,9 @@ class EmptyQueueTest(ServistaTestCase):
         IncidentFactory(caller=self.cast.requester)  # unassigned, in the service desk
         for user in (self.cast.manager, self.cast.admin):
             self.client.force_login(user)
-            r = self.client.get("/", follow=True)
+            # With nothing assigned they land on the dashboard; their queue says so.
+            self.assertRedirects(self.client.get("/"), "/dashboard/")
+            r = self.client.get(reverse("incidents:queue", args=["mine"]))
             self.assertContains(r, 'id="empty-queue"')
             self.assertContains(r, "Nothing is assigned to you right now.")
             self.assertContains(r, "All open, by priority (1)")

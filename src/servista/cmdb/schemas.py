@@ -2,10 +2,10 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import StrictBool, StrictFloat, StrictInt, StrictStr
+from pydantic import StrictBool, StrictFloat, StrictStr
 
 from servista.catalog.schemas import CriticalityValue
-from servista.core.schemas import InputSchema, Ref, RefIn, UserRef
+from servista.core.schemas import InputSchema, Ref, RefIn, UserRef, WholeInt
 
 from .choices import AttributeType, CIStatus, Environment, ImpactDirection
 
@@ -15,7 +15,7 @@ AttributeTypeValue = Literal[tuple(AttributeType.values)]
 ImpactValue = Literal[tuple(ImpactDirection.values)]
 Key = Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[-a-zA-Z0-9_]+$")]
 # An attribute's value as JSON gives it; its class's schema says which type fits.
-AttributeValue = StrictBool | StrictInt | StrictFloat | StrictStr | None
+AttributeValue = StrictBool | WholeInt | StrictFloat | StrictStr | None
 Attributes = dict[Annotated[str, Field(min_length=1, max_length=50)], AttributeValue]
 
 

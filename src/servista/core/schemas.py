@@ -9,7 +9,6 @@ from ninja.schema import DjangoGetter
 from pydantic import (
     BeforeValidator,
     ConfigDict,
-    StrictInt,
     StrictStr,
     StringConstraints,
     ValidationError,
@@ -97,6 +96,8 @@ def _plain_ctx(err: dict) -> dict | None:
 def _whole_number(value):
     """JSON ``true`` and ``1.5`` are not the numbers 1 and 1.5 of a level or
     priority (pydantic's literals and lax ints accept them)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # 3.0 is the integer 3 in JSON Schema
     if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
         raise PydanticCustomError("int_type", "Input should be a whole number (not "
                                               "true/false, a fraction or text).")
@@ -137,13 +138,15 @@ DateIn = Annotated[date, BeforeValidator(_iso_date)]
 
 # Put on an int or an int Literal: refuses booleans, floats and strings.
 WholeNumber = BeforeValidator(_whole_number)
+# An integer as JSON Schema has it: 3 or 3.0, never true, 3.5 or "3".
+WholeInt = Annotated[int, WholeNumber]
 
 # A related object named by id or by name (username for people, number for
 # records). Strict: JSON true is not the id 1, 1.5 is neither an id nor a name.
-RefIn = StrictInt | StrictStr
+RefIn = WholeInt | StrictStr
 # One of a list of references: an empty name is not one (a single reference
 # may be empty, to clear it).
-RefItem = StrictInt | Annotated[StrictStr, StringConstraints(min_length=1)]
+RefItem = WholeInt | Annotated[StrictStr, StringConstraints(min_length=1)]
 
 
 def members(obj, name: str) -> list:
@@ -266,12 +269,12 @@ class LinkOut(Schema):
 
 class ReasonIn(InputSchema):
     reason: str = ""
-    version: StrictInt | None = None
+    version: WholeInt | None = None
 
 
 class RequiredReasonIn(InputSchema):
     reason: str = Field(..., min_length=1)
-    version: StrictInt | None = None
+    version: WholeInt | None = None
 
 
 class BulkOut(Schema):

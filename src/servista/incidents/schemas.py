@@ -1,3 +1,4 @@
+
 """The API shapes of incidents: the kit's work-record schemas with the
 incident's own fields."""
 
@@ -5,7 +6,7 @@ from datetime import datetime
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import StrictBool, StrictInt
+from pydantic import StrictBool
 
 from servista.core.records.schemas import (
     PriorityValue,
@@ -13,7 +14,7 @@ from servista.core.records.schemas import (
     WorkRecordOut,
     WorkRecordPatch,
 )
-from servista.core.schemas import InputSchema, RecordRef, Ref, RefIn, RefItem, UserRef
+from servista.core.schemas import InputSchema, RecordRef, Ref, RefIn, RefItem, UserRef, WholeInt
 
 from .choices import Channel, HoldReason, IncidentState, ResolutionCode
 
@@ -73,13 +74,13 @@ class IncidentPatch(WorkRecordPatch):
 class ResolveIn(InputSchema):
     resolution_code: ResolutionOrEmpty = ""
     resolution_notes: str = ""
-    version: StrictInt | None = None
+    version: WholeInt | None = None
 
 
 class HoldIn(InputSchema):
     hold_reason: HoldReasonOrEmpty = ""
     reason: str = ""
-    version: StrictInt | None = None
+    version: WholeInt | None = None
 
 
 class EscalateIn(InputSchema):
@@ -87,20 +88,20 @@ class EscalateIn(InputSchema):
     reason: str = ""
     assignment_group: RefIn | None = None
     assigned_to: RefIn | None = None
-    version: StrictInt | None = None
+    version: WholeInt | None = None
 
 
 class PriorityIn(InputSchema):
     priority: PriorityValue | None
     reason: str = ""
-    version: StrictInt | None = None
+    version: WholeInt | None = None
 
 
 class MajorIn(InputSchema):
     manager: RefIn
     swarm: list[RefItem] = []
     reason: str = ""
-    version: StrictInt | None = None
+    version: WholeInt | None = None
 
 
 class SwarmIn(InputSchema):
@@ -109,7 +110,7 @@ class SwarmIn(InputSchema):
 
 class ParentIn(InputSchema):
     parent: RefIn | None
-    version: StrictInt | None = None
+    version: WholeInt | None = None
 
 
 class BulkIn(InputSchema):

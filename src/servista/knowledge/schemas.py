@@ -1,3 +1,4 @@
+
 """The API shapes of knowledge articles: the work record's shared fields
 (no impact, urgency or priority: articles are not ranked so) and the
 article's own; the readers' shapes."""
@@ -6,9 +7,9 @@ from datetime import date, datetime
 from typing import Literal
 
 from ninja import Field, Schema
-from pydantic import StrictBool, StrictInt
+from pydantic import StrictBool
 
-from servista.core.schemas import DateIn, InputSchema, Ref, RefIn, UserRef, members
+from servista.core.schemas import DateIn, InputSchema, Ref, RefIn, UserRef, WholeInt, members
 
 from .choices import ArticleState, Audience
 
@@ -95,13 +96,13 @@ class ArticlePatch(InputSchema):
     review_due: DateIn | None = None
     state: StateValue = None
     reason: str = None
-    version: StrictInt = None
+    version: WholeInt = None
 
 
 class ReviewedIn(InputSchema):
     review_due: DateIn | None = None
     reason: str = ""
-    version: StrictInt | None = None
+    version: WholeInt | None = None
 
 
 # --- readers ---------------------------------------------------------------------------

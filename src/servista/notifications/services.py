@@ -19,12 +19,13 @@ from .models import MailKind, MailPreference, MailTemplate, Notification
 
 
 def notify(users, subject: str, *, body: str = "", record=None, kind: str = "",
-           context: dict | None = None) -> list[Notification]:
+           context: dict | None = None, mail: bool = True) -> list[Notification]:
     """Tell each user (once, skipping inactive accounts and duplicates);
     emails go out from the worker after the transaction commits. ``kind``
     names the mail (``MailKind``): an administrator's template for it, when
     there is one, gives the words (with ``context`` and ``record``,
-    ``recipient``, ``url``), and a person who muted it gets no mail."""
+    ``recipient``, ``url``), and a person who muted it gets no mail.
+    ``mail=False`` keeps the notice in Servista's list only."""
     seen = set()
     rows = []
     url = record.get_absolute_url() if record is not None else ""
@@ -44,7 +45,7 @@ def notify(users, subject: str, *, body: str = "", record=None, kind: str = "",
     if not rows:
         return []
     created = Notification.objects.bulk_create(rows)
-    ids = [n.pk for n in created if n.pk is not None]
+    ids = [n.pk for n in created if n.pk is not None] if mail else []
     pending = _batch.get()
     if pending is not None:
         pending.extend(ids)

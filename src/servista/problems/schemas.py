@@ -1,13 +1,23 @@
+
 """The API shapes of problems, known errors, trends and problem candidates."""
 
 from datetime import date, datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import StrictBool, StrictInt
+from pydantic import StrictBool
 
 from servista.core.records.schemas import Level, PriorityValue
-from servista.core.schemas import DateIn, InputSchema, Ref, RefIn, UserRef, WholeNumber, members
+from servista.core.schemas import (
+    DateIn,
+    InputSchema,
+    Ref,
+    RefIn,
+    UserRef,
+    WholeInt,
+    WholeNumber,
+    members,
+)
 
 from .choices import (
     FISHBONE_CATEGORIES,
@@ -148,13 +158,13 @@ class ProblemPatch(InputSchema):
     state: StateValue = None
     priority: PriorityValue | None = None
     reason: str = None
-    version: StrictInt = None
+    version: WholeInt = None
 
 
 class LinkIncidentsIn(InputSchema):
     incidents: list[RefIn] = Field(..., min_length=1, max_length=500)
     hold: StrictBool = False
-    version: StrictInt | None = None
+    version: WholeInt | None = None
 
 
 class AnalysisIn(InputSchema):
@@ -162,7 +172,7 @@ class AnalysisIn(InputSchema):
     rca_method: MethodValue = ""
     rca: RcaIn = RcaIn()
     contributing_causes: list[Cause] = []
-    version: StrictInt | None = None
+    version: WholeInt | None = None
 
 
 class KnownErrorIn(InputSchema):
@@ -170,7 +180,7 @@ class KnownErrorIn(InputSchema):
     root_cause: str | None = None
     workaround: str | None = None
     reason: str = ""
-    version: StrictInt | None = None
+    version: WholeInt | None = None
 
 
 class ProblemResolveIn(InputSchema):
@@ -178,19 +188,19 @@ class ProblemResolveIn(InputSchema):
     resolution_notes: str = ""
     resolve_incidents: StrictBool = Field(False, description="Resolve the open linked "
                                                               "incidents too, each journaled")
-    version: StrictInt | None = None
+    version: WholeInt | None = None
 
 
 class ReassessIn(InputSchema):
     note: str = Field(..., min_length=1)
     review_due: DateIn | None = None
-    version: StrictInt | None = None
+    version: WholeInt | None = None
 
 
 class ApplyWorkaroundIn(InputSchema):
     incident: RefIn
     resolve: StrictBool = True
-    version: StrictInt | None = None
+    version: WholeInt | None = None
 
 
 class LinkResultOut(Schema):

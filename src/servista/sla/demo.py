@@ -50,6 +50,8 @@ def _target(agreement, kind, priority, minutes, calendar=None, warnings=(50, 75,
 
 @demo.story("sla.agreements", after=("accounts.department", "catalog.services"))
 def agreements(ctx: demo.Context) -> None:
+    """The head office's calendar with its holidays, a standard SLA per priority,
+    the e-mail service's SLA, the network team's OLA and their escalations."""
     admin = system_user()
     calendar = Calendar.objects.filter(name="Head office").first()
     if calendar is None:
@@ -100,6 +102,8 @@ def agreements(ctx: demo.Context) -> None:
 
 @demo.story("sla.history", kind=demo.HISTORY, after=("incidents.history",))
 def history(ctx: demo.Context) -> None:
+    """The warnings and breaches of the demo history, raised by the scan; those
+    older than a day marked as handled (no escalation runs for the past)."""
     for _ in range(100):  # bounded: each pass moves every timer past its due events
         if not services.scan(limit=1000):
             break

@@ -689,7 +689,7 @@ def _digest(token: str) -> str:
 
 def offer_survey(record) -> str | None:
     """Ask the record's requester how satisfied they are (once per
-    resolution): a survey row and a message with the single-use link.
+    resolution): a survey row and a notice with the single-use link.
     Returns the link's token (shown only in the message)."""
     from servista.notifications import services as notifications
 
@@ -702,8 +702,10 @@ def offer_survey(record) -> str | None:
         requester=requester, service_id=getattr(record, "service_id", None),
         token_digest=_digest(token))
     link = f"{settings.SERVISTA.get('BASE_URL', '')}/service-levels/survey/{token}/"
+    # In Servista's notification list only: the requester's one mail on
+    # resolution is the record's own ("is it fixed?").
     notifications.notify([requester], f"{record.number} is resolved: how did we do?",
-                         record=record, body=(
+                         record=record, mail=False, body=(
                              f"{record.number} ({record.short_description}) is resolved.\n"
                              f"Tell us how satisfied you are, from 1 to 5, in one click: "
                              f"{link}\n(The link works once, without signing in.)"))

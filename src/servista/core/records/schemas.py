@@ -1,3 +1,4 @@
+
 """The API shapes every work record shares. A practice's schemas subclass
 them and add its own fields (its states as a ``Literal``, its references)."""
 
@@ -5,9 +6,18 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import StrictInt, create_model
+from pydantic import create_model
 
-from servista.core.schemas import InputSchema, Ref, RefIn, RefItem, UserRef, WholeNumber, members
+from servista.core.schemas import (
+    InputSchema,
+    Ref,
+    RefIn,
+    RefItem,
+    UserRef,
+    WholeInt,
+    WholeNumber,
+    members,
+)
 
 # Impact, urgency (1 = high ... 3 = low) and priority (1 ... 5): numbers only,
 # JSON true or 1.0 is not accepted for 1.
@@ -73,13 +83,13 @@ class WorkRecordPatch(InputSchema):
     state: str = None
     priority: PriorityValue | None = None
     reason: str = None
-    version: StrictInt = None
+    version: WholeInt = None
 
 
 class AssignIn(InputSchema):
     assignment_group: RefIn | None = None
     assigned_to: RefIn | None = None
-    version: StrictInt | None = None
+    version: WholeInt | None = None
 
 
 def bulk_input(resource: str, model, **state_fields):
