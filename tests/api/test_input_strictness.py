@@ -116,7 +116,7 @@ class WrongTypesTest(ServistaTestCase):
 
     def test_levels_and_priorities_are_whole_numbers(self):
         before = Incident.objects.count()
-        for field, value in (("impact", True), ("urgency", True), ("impact", 1.0),
+        for field, value in (("impact", True), ("urgency", True), ("impact", 1.5),
                              ("urgency", "1")):
             with self.assertNothingChanged():
                 r = self.api("POST", API, self.cast.agent,
@@ -137,6 +137,11 @@ class WrongTypesTest(ServistaTestCase):
         self.assertEqual((inc.impact, inc.priority), (3, 5))
         r = self.api("PATCH", f"{API}/{inc.number}", self.cast.agent, {"impact": 1})
         self.assertStatus(r, 200)
+        # 2.0 is the integer 2 in JSON (and in the OpenAPI document's JSON Schema).
+        r = self.api("PATCH", f"{API}/{inc.number}", self.cast.agent, {"urgency": 2.0})
+        self.assertStatus(r, 200)
+        inc.refresh_from_db()
+        self.assertEqual(inc.urgency, 2)
 
     def test_yes_no_fields_take_json_booleans_only(self):
         with self.assertNothingChanged(self.cast.service_desk):
