@@ -38,7 +38,7 @@ def test_a_celery_worker_on_redis_raises_the_breach_and_mails_it_once(
     monkeypatch.setattr(app.conf, "broker_url", REDIS_URL)
     tasks.enqueue("sla.scan")
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        deadline = timezone.now() + timedelta(seconds=30)
+        deadline = timezone.now() + timedelta(seconds=60)
         # The caller's acknowledgement of the new incident goes out too; wait
         # for the breach's mail and for every job to be done.
         while timezone.now() < deadline and not (
