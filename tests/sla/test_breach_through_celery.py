@@ -25,9 +25,12 @@ def test_a_celery_worker_on_redis_raises_the_breach_and_mails_it_once(
 
     from servista.celery import app
     from servista.core import clock
+    from servista.notifications.models import MailPreference
     from servista.testing import make_cast
 
     cast = make_cast()
+    # The caller's acknowledgement of the new incident is a mail job of its own.
+    MailPreference.objects.create(user=cast.requester, muted=["acknowledgement"])
     agr = agreement(None, targets=(("resolution", None, 30),), warnings=())
     Escalation.objects.create(agreement=agr, on="breach", notify_group_manager=False)
     with clock.at(timezone.now() - timedelta(hours=1)):
@@ -39,14 +42,12 @@ def test_a_celery_worker_on_redis_raises_the_breach_and_mails_it_once(
     tasks.enqueue("sla.scan")
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         deadline = timezone.now() + timedelta(seconds=60)
-        # The caller's acknowledgement of the new incident goes out too; wait
-        # for the breach's mail and for every job to be done.
-        while timezone.now() < deadline and not (
-                any(m.to == [cast.agent.email] for m in mailoutbox)
-                and not Task.objects.exclude(status="done").exists()):
+        # Wait on the outbox, not the database: on SQLite the test and the
+        # worker thread share one in-memory database, whose table locks fail
+        # a read that meets the worker's write instead of waiting for it.
+        while not mailoutbox and timezone.now() < deadline:
             time.sleep(0.2)
     assert TimerEvent.objects.filter(name="breach").count() == 1
-    breach_mails = [m for m in mailoutbox if m.to != [cast.requester.email]]
-    assert [m.to for m in breach_mails] == [[cast.agent.email]]
-    assert f"{inc.number}: Gold resolution breached" in breach_mails[0].subject
+    assert [m.to for m in mailoutbox] == [[cast.agent.email]]
+    assert f"{inc.number}: Gold resolution breached" in mailoutbox[0].subject
     assert set(Task.objects.values_list("status", flat=True)) == {"done"}
