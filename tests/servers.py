@@ -89,3 +89,37 @@ def redis_server(port: int | None = None):
         process.terminate()
         process.wait(timeout=10)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+@contextmanager
+def broker_at(url: str, timeout: float = 1):
+    """Point the Celery app (and the settings) at ``url`` for a while, with
+    fresh connection pools on the way in and out (a stopped worker leaves
+    closed connections in them)."""
+    from django.conf import settings
+
+    from servista.core import broker
+
+    app = broker.app
+    saved = (settings.BROKER_URL, app.conf.broker_url, dict(app.conf.broker_transport_options),
+             app.conf.broker_connection_timeout)
+
+    def reset_pools():
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    try:
+        settings.BROKER_URL = url
+        app.conf.broker_url = url
+        app.conf.broker_transport_options = {**saved[2], "socket_timeout": timeout,
+                                             "socket_connect_timeout": timeout}
+        app.conf.broker_connection_timeout = timeout
+        reset_pools()
+        yield app
+    finally:
+        settings.BROKER_URL, app.conf.broker_url = saved[0], saved[1]
+        app.conf.broker_transport_options = saved[2]
+        app.conf.broker_connection_timeout = saved[3]
+        reset_pools()

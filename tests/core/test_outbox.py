@@ -5,7 +5,6 @@ often its message is published or received."""
 
 import json
 import time
-from contextlib import contextmanager
 from datetime import timedelta
 from unittest import mock
 
@@ -14,13 +13,13 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from servista.core import broker, tasks
+from servista.core import tasks
 from servista.core.models import Task
 from servista.core.models.tasks import TaskStatus
 from servista.incidents.models import Incident
 from servista.notifications.models import Notification
 from servista.testing import make_cast
-from tests.servers import SilentServer, closed_port, redis_server
+from tests.servers import SilentServer, broker_at, closed_port, redis_server
 
 
 @pytest.fixture
@@ -32,34 +31,6 @@ def recorder(monkeypatch):
 
     monkeypatch.setitem(tasks.registry, "tests.record", tasks.TaskDef("tests.record", record))
     return calls
-
-
-@contextmanager
-def broker_at(url: str, timeout: float = 1):
-    """Point the Celery app (and the settings) at ``url`` for a while."""
-    app = broker.app
-    saved = (settings.BROKER_URL, app.conf.broker_url, dict(app.conf.broker_transport_options),
-             app.conf.broker_connection_timeout)
-
-    def reset_pools():
-        if app._pool is not None:
-            app._pool.force_close_all()
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    try:
-        settings.BROKER_URL = url
-        app.conf.broker_url = url
-        app.conf.broker_transport_options = {**saved[2], "socket_timeout": timeout,
-                                             "socket_connect_timeout": timeout}
-        app.conf.broker_connection_timeout = timeout
-        reset_pools()
-        yield app
-    finally:
-        settings.BROKER_URL, app.conf.broker_url = saved[0], saved[1]
-        app.conf.broker_transport_options = saved[2]
-        app.conf.broker_connection_timeout = saved[3]
-        reset_pools()
 
 
 def create_assigned_incident(client, cast):

@@ -1,26 +1,25 @@
-"""Production path: a real Celery worker on the local Redis runs the SLA
-scan from the outbox, records the breach once, and mails it."""
+"""Production path: a real Celery worker on Redis (a server of the test's
+own) runs the SLA scan from the outbox, records the breach once, and
+mails it."""
 
 import time
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from servista.core import tasks
 from servista.core.models import Task
 from servista.incidents import services as incidents
 from servista.sla.models import Escalation, TimerEvent
+from tests.servers import broker_at, redis_server
 
 from .helpers import agreement
-
-REDIS_URL = "redis://127.0.0.1:6379/14"
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_celery_worker_on_redis_raises_the_breach_and_mails_it_once(
-        monkeypatch, mailoutbox, short_lived_connections):
+        mailoutbox, short_lived_connections):
     from celery.contrib.testing.worker import start_worker
 
     from servista.celery import app
@@ -37,10 +36,9 @@ def test_a_celery_worker_on_redis_raises_the_breach_and_mails_it_once(
         inc = incidents.log_incident(cast.agent, short_description="Mail down",
                                      caller=cast.requester, assigned_to=cast.agent,
                                      assignment_group=cast.service_desk)
-    monkeypatch.setattr(settings, "BROKER_URL", REDIS_URL)
-    monkeypatch.setattr(app.conf, "broker_url", REDIS_URL)
     tasks.enqueue("sla.scan")
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with redis_server() as url, broker_at(url, timeout=5), \
+            start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         deadline = timezone.now() + timedelta(seconds=60)
         # Wait on the outbox, not the database: on SQLite the test and the
         # worker thread share one in-memory database, whose table locks fail
