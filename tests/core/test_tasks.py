@@ -17,6 +17,7 @@ from servista.core.models import JournalEntry, Task
 from servista.core.models.tasks import TaskStatus
 from servista.incidents import services
 from servista.incidents.factories import IncidentFactory
+from tests.servers import broker_at, redis_server
 
 
 def clock(when):
@@ -180,15 +181,13 @@ def test_celery_task_runs_the_same_body_as_a_job(cast):
     assert JournalEntry.objects.for_record(old).last().origin == "job"
 
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
-
-
 @pytest.mark.django_db(transaction=True)
-def test_production_path_enqueues_on_redis_and_a_celery_worker_runs_it(monkeypatch, mailoutbox,
+def test_production_path_enqueues_on_redis_and_a_celery_worker_runs_it(mailoutbox,
                                                                    short_lived_connections):
     """With SERVISTA_BROKER_URL set, the outbox relay of a Celery worker
     (here in a thread) sends the queued job through Redis and the worker
-    runs it: an escalation e-mail."""
+    runs it: an escalation e-mail. The Redis is the test's own, so that no
+    other run's worker takes its job."""
     from celery.contrib.testing.worker import start_worker
 
     from servista.celery import app
@@ -196,13 +195,12 @@ def test_production_path_enqueues_on_redis_and_a_celery_worker_runs_it(monkeypat
     from servista.testing import make_cast
 
     cast = make_cast()
-    monkeypatch.setattr(settings, "BROKER_URL", REDIS_URL)
-    monkeypatch.setattr(app.conf, "broker_url", REDIS_URL)
     # The caller's acknowledgement of the new incident is a job of its own.
     MailPreference.objects.create(user=cast.requester, muted=["acknowledgement"])
     inc = IncidentFactory(caller=cast.requester)
     before = list(Task.objects.values_list("pk", flat=True))
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    with redis_server() as url, broker_at(url, timeout=5), \
+            start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         services.escalate_hierarchical(inc, cast.agent, reason="The CFO cannot work")
         # Wait on the outbox, not the database: on SQLite the test and the
         # worker thread share one in-memory database, whose table locks fail
