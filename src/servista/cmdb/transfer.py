@@ -353,7 +353,7 @@ class Importer:
 
     def _write_all(self, creates, updates):
         made = insert_rows([obj for _, obj in creates])
-        entries = [self.entry(obj, audit.diff(None, audit.snapshot(obj)), "Imported")
+        entries = [self.entry(obj, audit.creation_changes(obj), "Imported")
                    for obj in made]
         if updates:
             update_rows(

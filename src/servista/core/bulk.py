@@ -37,6 +37,10 @@ def _converter(field, connection) -> Callable:
     target = field.target_field if field.is_relation else field
     if connection.vendor == "postgresql" and target.get_internal_type() in _PLAIN:
         return _same
+    if connection.vendor == "postgresql" and target.get_internal_type() == "DateTimeField":
+        # An aware instant is written as it is; a naive one as save() would.
+        return lambda value: value if value is None or value.tzinfo is not None else \
+            field.get_db_prep_save(value, connection)
     return lambda value: field.get_db_prep_save(value, connection)
 
 

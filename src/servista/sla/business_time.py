@@ -84,6 +84,9 @@ class Schedule:
         self._origin: date | None = None
         self._running: list[timedelta] = []
         self._lock = threading.Lock()
+        # Round the clock every day: business time is elapsed time.
+        self.continuous = (all(spans == ((0, DAY_MINUTES),) for spans in self.weekly)
+                           and not self.holidays and not self.exceptions)
 
     @classmethod
     def always(cls) -> Schedule:
@@ -157,6 +160,8 @@ class Schedule:
         the two ends interval by interval."""
         if aware(end) <= aware(start):
             return ZERO
+        if self.continuous:  # (in UTC: the same zone's wall clocks ignore DST)
+            return end.astimezone(UTC) - start.astimezone(UTC)
         first = start.astimezone(self.tz).date()
         last = end.astimezone(self.tz).date()
         if (last - first).days <= 4:
@@ -208,8 +213,8 @@ class Schedule:
         if duration < ZERO:
             raise ValueError("A business duration is not negative.")
         start = aware(start).astimezone(UTC)
-        if duration == ZERO:
-            return start
+        if duration == ZERO or self.continuous:
+            return start + duration
         left = duration
         for a, b in self.intervals(start):
             if b - a >= left:
