@@ -298,22 +298,31 @@ def _ever_with(segments, group_id) -> bool:
     return any(s.values.get("assignment_group") == group_id for s in segments)
 
 
-def evaluate(record, *, now: datetime | None = None, segments=None):
+def evaluate(record, *, now: datetime | None = None, segments=None, memo: dict | None = None):
     """[(agreement, target, result)] for the record at ``now``, computed
-    from scratch; nothing is written."""
+    from scratch; nothing is written. ``memo``: a dict kept across the
+    records of one batch, for the agreements, targets and rules they share."""
     now = now or clock.now()
     rtype = type_of(record)
     segments = intervals_of(rtype, record.pk) if segments is None else segments
+    memo = {} if memo is None else memo
+    scope = (rtype, getattr(record, "organization_id", None), getattr(record, "service_id", None))
+    if scope not in memo:
+        memo[scope] = agreements_for(record)
     out = []
-    for agreement in agreements_for(record):
+    for agreement in memo[scope]:
         if agreement.group_id and not _ever_with(segments, agreement.group_id):
             continue
         for kind in TargetKind.values:
-            target = target_for(agreement, kind, record.priority)
-            if target is None:
+            key = (agreement.pk, kind, record.priority)
+            if key not in memo:
+                target = target_for(agreement, kind, record.priority)
+                memo[key] = target and (target, rules_of(agreement, target))
+            if not memo[key]:
                 continue
-            result = engine.compute(segments, rules_of(agreement, target),
-                                    schedule_of(calendar_of(agreement, target)), now)
+            target, rules = memo[key]
+            result = engine.compute(segments, rules, schedule_of(calendar_of(agreement, target)),
+                                    now)
             out.append((agreement, target, result))
     return out
 
@@ -635,7 +644,7 @@ def recompute_records(queryset, *, now: datetime | None = None, batch: int = 200
     # in the database.
     needed = ["pk", *(name for name in ("priority", "opened_at", "organization", "service")
                       if any(f.name == name for f in model._meta.concrete_fields))]
-    done, last = 0, 0
+    done, last, memo = 0, 0, {}
     while True:
         records = list(queryset.filter(pk__gt=last).order_by("pk").only(*needed)[:batch])
         if not records:
@@ -657,7 +666,7 @@ def recompute_records(queryset, *, now: datetime | None = None, batch: int = 200
         with transaction.atomic():
             for record in records:
                 for agreement, target, result in evaluate(
-                        record, now=now, segments=history.get(record.pk, [])):
+                        record, now=now, segments=history.get(record.pk, []), memo=memo):
                     timer = existing.get((record.pk, agreement.pk, target.kind))
                     if timer is None:
                         timer = Timer(record_type=rtype, record_id=record.pk,
