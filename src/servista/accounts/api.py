@@ -1,8 +1,12 @@
-"""REST resources /api/v1/users, /groups, /organizations and /me."""
+"""REST resources /api/v1/users, /groups, /organizations and /me (with the
+user's saved list views, /me/saved-views)."""
 
-from ninja import Router
+from ninja import Query, Router, Status
 
-from servista.core.model_api import ModelAPI
+from servista.core import lookup, personal
+from servista.core.api import refuse_unknown_params
+from servista.core.exceptions import ValidationFailed
+from servista.core.model_api import ModelAPI, errors
 from servista.core.permissions import capabilities
 
 from . import services
@@ -17,6 +21,9 @@ from .schemas import (
     OrganizationIn,
     OrganizationOut,
     OrganizationPatch,
+    SavedViewIn,
+    SavedViewOut,
+    SavedViewQuery,
     UserIn,
     UserOut,
     UserPatch,
@@ -85,6 +92,44 @@ def list_capabilities(request):
 def get_me(request):
     return User.objects.select_related("organization").prefetch_related(
         "support_groups").get(pk=request.auth.pk)
+
+
+def saved_view_out(view, user) -> dict:
+    return {"id": view.pk, "path": view.path, "name": view.name, "query": view.query,
+            "url": f"{view.path}?{view.query}" if view.query else view.path,
+            "owner": view.owner, "shared_with": view.shared_with,
+            "mine": view.owner_id == user.pk}
+
+
+@me.get("/saved-views", response={200: list[SavedViewOut], **errors(401, 422)},
+        operation_id="list_saved_views",
+        summary="The saved views of a list page you may use: yours and your groups' shared ones")
+def list_saved_views(request, filters: Query[SavedViewQuery]):
+    refuse_unknown_params(request, {"path"})
+    return [saved_view_out(v, request.auth)
+            for v in personal.visible_views(request.auth, filters.path)]
+
+
+@me.post("/saved-views", response={201: SavedViewOut, **errors(400, 401, 422)},
+         operation_id="save_saved_view",
+         summary="Save a view of a list (replacing yours of the same name), optionally shared "
+                 "with one of your groups")
+def save_saved_view(request, payload: SavedViewIn):
+    group = None
+    if payload.shared_with is not None:
+        group = lookup.find(Group.objects.all(), payload.shared_with, fields=("name",))
+        if group is None:
+            raise ValidationFailed("No such group.", {"shared_with": ["No such group."]})
+    view = personal.save_view(request.auth, path=payload.path, name=payload.name,
+                              query=payload.query, shared_with=group)
+    return Status(201, saved_view_out(view, request.auth))
+
+
+@me.delete("/saved-views/{view_id}", response={204: None, **errors(401, 404, 422)},
+           operation_id="delete_saved_view", summary="Delete one of your saved views")
+def delete_saved_view(request, view_id: int):
+    personal.delete_view(request.auth, view_id)
+    return Status(204, None)
 
 
 ROUTES = [("/users", users), ("/me", me), ("/groups", groups),

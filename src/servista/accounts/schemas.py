@@ -116,3 +116,25 @@ class CapabilityOut(Schema):
     name: str
     label: str
     description: str
+
+
+class SavedViewOut(Schema):
+    id: int
+    path: str = Field(..., description="The list page, e.g. /incidents/")
+    name: str
+    query: str = Field(..., description="The list's query string: filters, sort and columns")
+    url: str = Field(..., description="The list page with the view's query")
+    owner: UserRef
+    shared_with: Ref | None = None
+    mine: bool = Field(..., description="Whether the authenticated user owns it")
+
+
+class SavedViewQuery(InputSchema):
+    path: str = Field(..., max_length=200, description="The list page, e.g. /incidents/")
+
+
+class SavedViewIn(InputSchema):
+    path: str = Field(..., max_length=200)
+    name: str = Field(..., max_length=80)
+    query: str = ""
+    shared_with: RefIn | None = Field(None, description="One of your groups (id or name)")
