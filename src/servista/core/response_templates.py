@@ -11,14 +11,13 @@ fixed list (``PLACEHOLDERS``), replaced by plain text in one pass: the text
 of a template is never run as a template, so nothing in it (or in the
 values) executes or expands further."""
 
-import re
-
 from django.db import transaction
 from django.db.models import Q
 
 from servista.core import clock
 from servista.core.exceptions import Forbidden, NotFound, ValidationFailed
 from servista.core.models import ResponseTemplate
+from servista.core.models.desk import PLACEHOLDER, PLACEHOLDERS, unknown_placeholders
 from servista.core.permissions import policy_for, register_capability
 
 EDITOR = register_capability(
@@ -27,17 +26,6 @@ EDITOR = register_capability(
 
 TITLE_MAX = 120
 BODY_MAX = 10_000
-PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
-
-
-def _person(attr):
-    def read(user):
-        if user is None:
-            return ""
-        if attr == "name":
-            return user.get_full_name() or user.username
-        return getattr(user, attr, "") or ""
-    return read
 
 
 def requester_of(record):
@@ -50,33 +38,33 @@ def requester_of(record):
     return getattr(record, "opened_by", None)
 
 
-_PEOPLE = {"first_name": _person("first_name"), "last_name": _person("last_name"),
-           "name": _person("name"), "email": _person("email")}
-
-# name -> value(record, agent)
-PLACEHOLDERS = {
-    **{f"caller.{k}": (lambda f: lambda record, agent: f(requester_of(record)))(f)
-       for k, f in _PEOPLE.items()},
-    **{f"agent.{k}": (lambda f: lambda record, agent: f(agent))(f) for k, f in _PEOPLE.items()},
-    "record.number": lambda record, agent: record.number,
-    "record.title": lambda record, agent: record.short_description,
-    "record.state": lambda record, agent: record.get_state_display(),
-    "record.priority": lambda record, agent: str(record.get_priority_display()),
-}
+def person_value(user, attr: str) -> str:
+    if user is None:
+        return ""
+    if attr == "name":
+        return user.get_full_name() or user.username
+    return getattr(user, attr, "") or ""
 
 
-def unknown_placeholders(text: str) -> list[str]:
-    """The placeholders of ``text`` that are not in ``PLACEHOLDERS`` (as
-    written, e.g. ``{{caller.age}}``)."""
-    return [match.group(0) for match in PLACEHOLDER.finditer(text)
-            if match.group(1).strip() not in PLACEHOLDERS]
+def value_of(name: str, record, agent) -> str:
+    """The text a placeholder (one of ``PLACEHOLDERS``) stands for."""
+    scope, _, attr = name.partition(".")
+    if scope == "caller":
+        return person_value(requester_of(record), attr)
+    if scope == "agent":
+        return person_value(agent, attr)
+    if attr == "title":
+        return record.short_description
+    if attr in ("state", "priority"):
+        return str(getattr(record, f"get_{attr}_display")())
+    return str(getattr(record, attr))
 
 
 def fill(template: ResponseTemplate, record, agent) -> str:
     """The template's body for ``record``, as ``agent`` would write it."""
     def value(match):
-        read = PLACEHOLDERS.get(match.group(1).strip())
-        return str(read(record, agent)) if read is not None else match.group(0)
+        name = match.group(1).strip()
+        return value_of(name, record, agent) if name in PLACEHOLDERS else match.group(0)
     return PLACEHOLDER.sub(value, template.body)
 
 

@@ -237,11 +237,15 @@ class JournalEntryOut(Schema):
     origin: str
     correlation_id: str
     attachments: list[AttachmentOut] = []
+    time_spent: int | None = Field(None, description="Minutes of work logged with the entry")
+    mentions: list[str] = Field([], description="Usernames of the colleagues it mentions")
 
 
 class JournalEntryIn(InputSchema):
     body: str = Field(..., min_length=1)
     kind: Literal["comment", "work_note"] = "comment"
+    time_spent: WholeInt | None = Field(
+        None, ge=1, le=1440, description="Minutes of work it took (support staff; 1 to 1440)")
 
     @field_validator("body")
     @classmethod

@@ -219,7 +219,8 @@ def observe_entries(func):
 
 
 def journal(record, *, public_only: bool = False):
-    entries = JournalEntry.objects.for_record(record).select_related("actor")
+    entries = JournalEntry.objects.for_record(record).select_related("actor") \
+        .prefetch_related("mentions__user")
     if public_only:
         entries = entries.public()
     return entries

@@ -3,13 +3,32 @@
 and the colleagues a journal entry mentions. The rules are in
 ``core/response_templates.py`` and ``core/watchers.py``."""
 
+import re
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
 from servista.core import clock
+
+# The placeholders of a response template (``core.response_templates``
+# fills them); anything else between {{ and }} is refused.
+PLACEHOLDERS = (
+    "caller.first_name", "caller.last_name", "caller.name", "caller.email",
+    "agent.first_name", "agent.last_name", "agent.name", "agent.email",
+    "record.number", "record.title", "record.state", "record.priority",
+)
+PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+
+
+def unknown_placeholders(text: str) -> list[str]:
+    """The placeholders of ``text`` that are not in ``PLACEHOLDERS`` (as
+    written, e.g. ``{{caller.age}}``)."""
+    return [match.group(0) for match in PLACEHOLDER.finditer(text)
+            if match.group(1).strip() not in PLACEHOLDERS]
 
 
 class ResponseTemplate(models.Model):
@@ -44,10 +63,6 @@ class ResponseTemplate(models.Model):
         return self.title
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
-        from servista.core.response_templates import unknown_placeholders
-
         errors = {}
         unknown = unknown_placeholders(self.body or "")
         if unknown:

@@ -29,9 +29,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 
-from servista.core import clock
+from servista.core import clock, watchers
 from servista.core import services as records
-from servista.core import watchers
 from servista.core.exceptions import DomainError, Forbidden, InvalidTransition, ValidationFailed
 from servista.core.models.journal import JournalKind
 from servista.core.permissions import policy_for
