@@ -61,8 +61,7 @@ class LoggingTimeTest(TimeSpentTestCase):
         with nothing_changed(self.incident):
             r = self.api("POST", f"{self.url}/comments", c.requester,
                          {"body": "I tried", "time_spent": 5})
-        self.assertStatus(r, 422)
-        self.assertIn("time_spent", r.data["errors"])
+        self.assertStatus(r, 403)
 
     def test_the_comment_box_logs_minutes_and_the_page_shows_them(self):
         self.client.force_login(self.cast.agent)

@@ -186,6 +186,8 @@ class MentionsTest(WatchersTestCase):
         self.assertEqual([e["mentions"] for e in journal if e["id"] == r.data["id"]], [["nick"]])
         self.client.force_login(c.agent2)
         self.assertContains(self.client.get("/notifications/"), "mentioned you")
+        page = self.client.get(self.inc.get_absolute_url())
+        self.assertContains(page, '<span class="badge text-bg-light border">@nick</span>')
 
     def test_first_dot_last_finds_the_colleague(self):
         c = self.cast

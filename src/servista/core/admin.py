@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 
-from . import audit
+from . import audit, clock
 from .models import JournalEntry, PriorityMatrix, ResponseTemplate, Task
 
 
@@ -106,8 +106,6 @@ class ResponseTemplateAdmin(admin.ModelAdmin):
     readonly_fields = ["created_by", "created_at", "updated_at"]
 
     def save_model(self, request, obj, form, change):
-        from servista.core import clock
-
         if not change:
             obj.created_by = request.user
         obj.updated_at = clock.now()

@@ -458,7 +458,7 @@ class RecordService:
         rec = self.lock(record)
         self.require_not_final(rec)
         if time_spent is not None and not actor.has_role("agent"):
-            raise ValidationFailed.field("time_spent", "Only support staff log time spent.")
+            raise Forbidden("Only support staff log time spent.")
         entry = records.add_entry(rec, actor, JournalKind.COMMENT, body, files=files,
                                   time_spent=time_spent)
         self.after_comment(rec, actor, entry)
