@@ -21,6 +21,7 @@ PERSONAL = {"VPN profile steps": "1. Open the VPN client\n2. *Settings* > *Profi
 
 @demo.story("incidents.desk_tools", after=("accounts.department",))
 def desk_tools(ctx: demo.Context) -> None:
+    """Response templates of the Service Desk group and of the demo agent."""
     desk, agent = ctx["groups"]["Service Desk"], ctx["logins"]["agent"]
     for title, body in SHARED.items():
         ResponseTemplate.objects.get_or_create(
