@@ -4,6 +4,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, ClassVar, Generic, Literal, TypeVar
 
+import annotated_types
 from ninja import Field, Schema
 from ninja.schema import DjangoGetter
 from pydantic import (
@@ -241,11 +242,15 @@ class JournalEntryOut(Schema):
     mentions: list[str] = Field([], description="Usernames of the colleagues it mentions")
 
 
+# Time spent with a journal entry: whole minutes, at most a day.
+Minutes = Annotated[int, annotated_types.Interval(ge=1, le=1440), WholeNumber]
+
+
 class JournalEntryIn(InputSchema):
     body: str = Field(..., min_length=1)
     kind: Literal["comment", "work_note"] = "comment"
-    time_spent: WholeInt | None = Field(
-        None, ge=1, le=1440, description="Minutes of work it took (support staff; 1 to 1440)")
+    time_spent: Minutes | None = Field(
+        None, description="Minutes of work it took (support staff; 1 to 1440)")
 
     @field_validator("body")
     @classmethod
