@@ -4,7 +4,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, ClassVar, Generic, Literal, TypeVar
 
-import annotated_types
+import pydantic
 from ninja import Field, Schema
 from ninja.schema import DjangoGetter
 from pydantic import (
@@ -243,7 +243,7 @@ class JournalEntryOut(Schema):
 
 
 # Time spent with a journal entry: whole minutes, at most a day.
-Minutes = Annotated[int, annotated_types.Interval(ge=1, le=1440), WholeNumber]
+Minutes = Annotated[int, pydantic.Field(ge=1, le=1440), WholeNumber]
 
 
 class JournalEntryIn(InputSchema):
