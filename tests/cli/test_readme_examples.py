@@ -42,6 +42,7 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 RUN = ("The command line", "The API in one minute",
        "The service desk's dashboard, views and exports",
        "Problems, known errors and knowledge", "Service levels", "Attachments",
+       "The agent's daily tools",
        "The e-mail channel", "Configuration management and the service portfolio")
 NOT_RUN = ("The two commands", "Running in production")
 SHELLS = ("sh", "bash", "shell")

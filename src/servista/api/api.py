@@ -58,12 +58,15 @@ install_error_handlers(api)
 
 
 def app_routes():
-    """(prefix, router) of every installed app's ``api.ROUTES``."""
+    """(prefix, router) of every installed app's ``api.ROUTES`` (and
+    ``routes.ROUTES``, for an app whose ``api`` module is a base others
+    build on, such as core's)."""
     for config in reversed(list(apps.get_app_configs())):
-        name = f"{config.name}.api"
-        if name == __name__ or find_spec(name) is None:
-            continue
-        yield from getattr(import_module(name), "ROUTES", ())
+        for module in ("api", "routes"):
+            name = f"{config.name}.{module}"
+            if name == __name__ or find_spec(name) is None:
+                continue
+            yield from getattr(import_module(name), "ROUTES", ())
 
 
 for _prefix, _router in app_routes():

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 
-from . import audit
-from .models import JournalEntry, PriorityMatrix, Task
+from . import audit, clock
+from .models import JournalEntry, PriorityMatrix, ResponseTemplate, Task
 
 
 class JournaledAdmin(admin.ModelAdmin):
@@ -92,6 +92,24 @@ class JournalEntryAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "content_type", "object_id", "kind", "actor", "origin"]
     list_filter = ["kind", "origin", "content_type"]
     date_hierarchy = "created_at"
+
+
+@admin.register(ResponseTemplate)
+class ResponseTemplateAdmin(admin.ModelAdmin):
+    """Canned answers, personal (an owner) or a group's; the model's
+    validation refuses unknown placeholders and a template both or neither."""
+
+    list_display = ["title", "owner", "group", "updated_at"]
+    list_filter = ["group"]
+    search_fields = ["title", "body"]
+    raw_id_fields = ["owner", "created_by"]
+    readonly_fields = ["created_by", "created_at", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_at = clock.now()
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Task)

@@ -388,7 +388,9 @@ def count_rows(queryset, limit: int | None = None, *,
         if estimate is not None and estimate >= estimate_from:
             return estimate, True
     limit = limit or settings.SERVISTA["EXACT_COUNT_LIMIT"]
-    capped = queryset.order_by()[: limit + 1].count()
+    # Only the keys: a column computed per row (a record's time spent) is
+    # not computed for counting.
+    capped = queryset.order_by().values("pk")[: limit + 1].count()
     if capped <= limit:
         return capped, False
     estimate = planner_estimate(queryset)

@@ -64,7 +64,7 @@ def change_of(record, field, old, new) -> dict:
     }
 
 
-def write_entry(record, actor, kind, body="", changes=None) -> JournalEntry:
+def write_entry(record, actor, kind, body="", changes=None, time_spent=None) -> JournalEntry:
     ctx = context.current()
     return JournalEntry.objects.create(
         content_type=ContentType.objects.get_for_model(record),
@@ -75,4 +75,5 @@ def write_entry(record, actor, kind, body="", changes=None) -> JournalEntry:
         actor=actor,
         origin=ctx.origin,
         correlation_id=ctx.correlation_id,
+        time_spent=time_spent,
     )

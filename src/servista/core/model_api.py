@@ -209,7 +209,18 @@ def journal_out(entry, changes, files_url=None) -> dict:
         "actor": entry.actor, "created_at": entry.created_at,
         "origin": entry.origin, "correlation_id": entry.correlation_id,
         "attachments": [attachment_out(a, files_url) for a in getattr(entry, "files", ())],
+        "time_spent": entry.time_spent,
+        "mentions": [p.username for p in mentioned(entry)],
     }
+
+
+def mentioned(entry) -> list:
+    """The colleagues an entry mentions (kept on a new entry, else read
+    through the journal's prefetch)."""
+    found = getattr(entry, "mentioned", None)
+    if found is None:
+        found = [m.user for m in entry.mentions.all()]
+    return found
 
 
 def attachment_out(attachment, files_url=None) -> dict:

@@ -4,6 +4,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, ClassVar, Generic, Literal, TypeVar
 
+import pydantic
 from ninja import Field, Schema
 from ninja.schema import DjangoGetter
 from pydantic import (
@@ -237,11 +238,19 @@ class JournalEntryOut(Schema):
     origin: str
     correlation_id: str
     attachments: list[AttachmentOut] = []
+    time_spent: int | None = Field(None, description="Minutes of work logged with the entry")
+    mentions: list[str] = Field([], description="Usernames of the colleagues it mentions")
+
+
+# Time spent with a journal entry: whole minutes, at most a day.
+Minutes = Annotated[int, pydantic.Field(ge=1, le=1440), WholeNumber]
 
 
 class JournalEntryIn(InputSchema):
     body: str = Field(..., min_length=1)
     kind: Literal["comment", "work_note"] = "comment"
+    time_spent: Minutes | None = Field(
+        None, description="Minutes of work it took (support staff; 1 to 1440)")
 
     @field_validator("body")
     @classmethod

@@ -11,7 +11,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from servista.core import attachments, clock, links
+from servista.core import attachments, clock, links, watchers
+from servista.core import time_spent as time_spent_rules
 from servista.core.exceptions import NotFound, StaleVersion, ValidationFailed
 from servista.core.journal import change_of, field_value, write_entry
 from servista.core.models import JournalEntry, Link
@@ -84,6 +85,7 @@ def create_record(record, actor, *, body: str = "", relations: dict | None = Non
                         changes=changes)
     attachments.store(entry, actor, files)
     _tell_observers(record, actor, changes, created=True)
+    record.time_spent_total = 0  # nothing logged yet: the answer needs no query
     return record
 
 
@@ -181,23 +183,44 @@ def _tell_observers(record, actor, changes: dict, *, created: bool) -> None:
 # --- journal --------------------------------------------------------------
 
 
-def add_entry(record, actor, kind: str, body: str, files=()) -> JournalEntry:
-    """A comment or work note, with its files (a file alone needs no text)."""
+def add_entry(record, actor, kind: str, body: str, files=(), *,
+              time_spent: int | None = None) -> JournalEntry:
+    """A comment or work note, with its files (a file alone needs no text)
+    and the minutes of work it took (``time_spent``). The colleagues it
+    mentions are kept, and the observers of entries told."""
     body = (body or "").strip()
     field = "work_note" if kind == JournalKind.WORK_NOTE else "comment"
+    time_spent = time_spent_rules.check(time_spent)
     if not body and not files:
         raise ValidationFailed.field(field, "This field may not be blank.")
     if kind not in (JournalKind.COMMENT, JournalKind.WORK_NOTE):
         raise ValidationFailed.field("kind", "Kind must be 'comment' or 'work_note'.")
     attachments.check(files)
-    entry = write_entry(record, actor, kind, body=body)
+    entry = write_entry(record, actor, kind, body=body, time_spent=time_spent)
     entry.files = attachments.store(entry, actor, files)
     type(record).objects.filter(pk=record.pk).update(updated_at=entry.created_at)
+    entry.mentioned = watchers.record_mentions(entry, actor)
+    for func in _entry_observers:
+        func(record, actor, entry)
     return entry
 
 
+_entry_observers: list = []
+
+
+def observe_entries(func):
+    """Register ``func(record, actor, entry)``, called in the transaction of
+    every comment and work note added to a work record (``entry.mentioned``:
+    the colleagues it mentions): who watches a record or is mentioned is
+    told without the record's practice naming them."""
+    if func not in _entry_observers:
+        _entry_observers.append(func)
+    return func
+
+
 def journal(record, *, public_only: bool = False):
-    entries = JournalEntry.objects.for_record(record).select_related("actor")
+    entries = JournalEntry.objects.for_record(record).select_related("actor") \
+        .prefetch_related("mentions__user")
     if public_only:
         entries = entries.public()
     return entries

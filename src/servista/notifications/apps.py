@@ -10,5 +10,6 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from . import (
             shell,  # noqa: F401  (the bell of the page frame)
+            watching,  # noqa: F401  (watchers and mentioned colleagues are told)
             webhooks,  # noqa: F401  (record events to the webhooks)
         )

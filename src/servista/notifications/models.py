@@ -84,6 +84,8 @@ class MailKind(models.TextChoices):
     CLOSED = "closed", "Closed"
     COMMENT = "comment", "A new comment"
     ASSIGNED = "assigned", "Assigned to you"
+    WATCHING = "watching", "News of a record you watch"
+    MENTION = "mention", "A colleague mentioned you"
     OTHER = "other", "Other notices"
 
 

@@ -19,16 +19,17 @@ from .models import MailKind, MailPreference, MailTemplate, Notification
 
 
 def notify(users, subject: str, *, body: str = "", record=None, kind: str = "",
-           context: dict | None = None, mail: bool = True) -> list[Notification]:
+           context: dict | None = None, mail: bool = True, url: str = "") -> list[Notification]:
     """Tell each user (once, skipping inactive accounts and duplicates);
     emails go out from the worker after the transaction commits. ``kind``
     names the mail (``MailKind``): an administrator's template for it, when
     there is one, gives the words (with ``context`` and ``record``,
     ``recipient``, ``url``), and a person who muted it gets no mail.
-    ``mail=False`` keeps the notice in Servista's list only."""
+    ``mail=False`` keeps the notice in Servista's list only. ``url``: where
+    the notice leads (default: the record's page)."""
     seen = set()
     rows = []
-    url = record.get_absolute_url() if record is not None else ""
+    url = url or (record.get_absolute_url() if record is not None else "")
     thread = getattr(record, "number", "") if record is not None else ""
     template = templates().get(kind) if kind else None
     for user in users:

@@ -1,5 +1,6 @@
 from .attachments import Attachment
 from .base import ValidatedModel
+from .desk import Mention, ResponseTemplate, Watcher
 from .idempotency import IdempotencyKey
 from .journal import JournalEntry
 from .links import Link
@@ -16,12 +17,15 @@ __all__ = [
     "IdempotencyKey",
     "JournalEntry",
     "Link",
+    "Mention",
     "Preference",
     "PriorityMatrix",
     "RequestQuota",
+    "ResponseTemplate",
     "SavedView",
     "Task",
     "ValidatedModel",
+    "Watcher",
     "WorkRecord",
     "WorkerHeartbeat",
 ]

@@ -69,13 +69,18 @@ class JournalEntry(models.Model):
     created_at = models.DateTimeField(default=clock.now)
     origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.SYSTEM)
     correlation_id = models.CharField(max_length=64, blank=True)
+    # Minutes of work the author spent, given with a comment or work note.
+    time_spent = models.PositiveIntegerField("time spent (minutes)", null=True, blank=True)
 
     objects = JournalQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name_plural = "journal entries"
-        indexes = [models.Index(fields=["content_type", "object_id", "created_at"])]
+        indexes = [models.Index(fields=["content_type", "object_id", "created_at"]),
+                   # Time spent per agent over a period.
+                   models.Index(fields=["actor", "created_at"], name="journal_time_spent_by_actor",
+                                condition=models.Q(time_spent__isnull=False))]
 
     def __str__(self):
         when = f"{self.created_at:%Y-%m-%d %H:%M}"

@@ -16,13 +16,14 @@ links, one route per declared action, and bulk.
 
 from typing import Literal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import FileResponse
 from ninja import File, Form, Router, Status, UploadedFile
 from ninja.decorators import decorate_view
 from pydantic import create_model
 
-from servista.core import attachments, lookup
+from servista.core import attachments, lookup, time_spent, watchers
 from servista.core import services as records
 from servista.core.api import expected_version, idempotent
 from servista.core.exceptions import NotFound, ValidationFailed
@@ -36,11 +37,12 @@ from servista.core.schemas import (
     LinkIn,
     LinkOut,
     ReasonIn,
+    UserRef,
 )
 
 from .actions import ActionSet
 from .filtersets import filterset_for
-from .schemas import WorkRecordIn, WorkRecordOut, WorkRecordPatch, bulk_input
+from .schemas import WatcherIn, WorkRecordIn, WorkRecordOut, WorkRecordPatch, bulk_input
 
 
 class RecordAPI(ModelAPI):
@@ -71,6 +73,11 @@ class RecordAPI(ModelAPI):
             self.filterset = filterset_for(model)
         if self.bulk and self.bulk_schema is None:
             self.bulk_schema = bulk_input(self.name, model)
+        # Every answer shows the minutes logged on the record, summed by the
+        # database in the same query as the record (the practice's queryset,
+        # annotated).
+        own_queryset = self.get_queryset
+        self.get_queryset = lambda request: time_spent.annotate(own_queryset(request))
 
     def get_queryset(self, request):
         return self.model._default_manager.select_related(*self.joined) \
@@ -169,7 +176,8 @@ class RecordAPI(ModelAPI):
         def add_comment(request, ident: str, payload: JournalEntryIn):
             obj = resource.get_object(request, ident)
             try:
-                entry = resource.service.add_entry(obj, request.auth, payload.kind, payload.body)
+                entry = resource.service.add_entry(obj, request.auth, payload.kind, payload.body,
+                                                   time_spent=payload.time_spent)
             except ValidationFailed as exc:
                 # The journal names the entry ("comment", "work_note"); the
                 # client sent its text as "body".
@@ -220,6 +228,34 @@ class RecordAPI(ModelAPI):
                                     content_type="application/octet-stream")
             response["X-Content-Type-Options"] = "nosniff"
             return response
+
+        @router.get("/{ident}/watchers", response={200: list[UserRef], **errors(401, 403, 404)},
+                    operation_id=f"watchers_{name}", summary="Who watches the record (CC)")
+        def list_watchers(request, ident: str):
+            obj = resource.get_object(request, ident)
+            policy_for(type(obj)).require(request.auth, "work_note", obj)
+            return watchers.watchers_of(obj)
+
+        @router.post("/{ident}/watchers", response={201: list[UserRef], **ERRORS},
+                     operation_id=f"watch_{name}",
+                     summary="Copy a person on the record: they hear of its public comments "
+                             "and state changes (staff also of work notes)")
+        @decorate_view(idempotent)
+        def add_watcher(request, ident: str, payload: WatcherIn):
+            obj = resource.get_object(request, ident)
+            policy_for(type(obj)).require(request.auth, "work_note", obj)
+            person = lookup.resolve(get_user_model(), payload.user, "user")
+            resource.service.add_watcher(obj, request.auth, person)
+            return Status(201, watchers.watchers_of(obj))
+
+        @router.delete("/{ident}/watchers/{user}", response={204: None, **ERRORS},
+                       operation_id=f"unwatch_{name}", summary="Stop copying a person")
+        def remove_watcher(request, ident: str, user: str):
+            obj = resource.get_object(request, ident)
+            policy_for(type(obj)).require(request.auth, "work_note", obj)
+            person = lookup.resolve(get_user_model(), user, "user")
+            resource.service.remove_watcher(obj, request.auth, person)
+            return Status(204, None)
 
         @router.get("/{ident}/links", response={200: list[LinkOut], **errors(401, 404)},
                     operation_id=f"links_{name}", summary="Linked records")

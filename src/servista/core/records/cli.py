@@ -4,7 +4,8 @@
         help = "Log, list, show and work chores as a given user."
         api = ChoreAPI()          # model, service, schemas, filter set, actions
 
-gives the verbs ``create``, ``list``, ``show``, ``update``, ``comment`` and
+gives the verbs ``create``, ``list``, ``show``, ``update``, ``comment`` (``--minutes``),
+``watch``, ``unwatch`` and
 one verb per declared action, each acting as the ``--as`` user through the
 practice's services, with the permissions of the web UI and the API (a
 record outside the user's reach is "not found"); journal entries say
@@ -21,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from servista.core import lookup
+from servista.core import lookup, watchers
 from servista.core.api import apply_filterset
 from servista.core.context import audit_context
 from servista.core.exceptions import DomainError
@@ -180,6 +181,13 @@ class RecordCommand(BaseCommand):
         comment.add_argument("text")
         comment.add_argument("--work-note", action="store_true",
                              help="private work note instead of a public comment")
+        comment.add_argument("--minutes", type=int, default=None, metavar="N",
+                             help="time spent, in whole minutes (1 to 1440)")
+
+        for name, help_text in (("watch", "copy a person on the record (a watcher)"),
+                                ("unwatch", "stop copying a person")):
+            p = verb(name, help_text)
+            p.add_argument("user", help="the person (username)")
 
         for action in self.api.actions:
             p = verb(action.cli_verb, action.help)
@@ -325,10 +333,33 @@ class RecordCommand(BaseCommand):
         self.service.update(rec, actor, self.api.resolve(data))
         self.done(rec)
 
-    def do_comment(self, actor, number, text, work_note, **options):
+    def do_comment(self, actor, number, text, work_note, minutes=None, **options):
         rec = self.get(actor, number)
-        self.service.add_entry(rec, actor, "work_note" if work_note else "comment", text)
+        self.service.add_entry(rec, actor, "work_note" if work_note else "comment", text,
+                               time_spent=minutes)
         self.done(rec)
+
+    def person(self, username: str):
+        found = lookup.find(get_user_model()._default_manager.filter(is_active=True), username,
+                            fields=("username",))
+        if found is None:
+            raise CommandError(f"No active user '{username}'.")
+        return found
+
+    def do_watch(self, actor, number, user, **options):
+        rec = self.get(actor, number)
+        self.service.add_watcher(rec, actor, self.person(user))
+        self.show_watchers(rec)
+
+    def do_unwatch(self, actor, number, user, **options):
+        rec = self.get(actor, number)
+        self.service.remove_watcher(rec, actor, self.person(user))
+        self.show_watchers(rec)
+
+    def show_watchers(self, rec) -> None:
+        people = watchers.watchers_of(rec)
+        self.stdout.write(f"{rec.number} watchers: "
+                          + (", ".join(p.username for p in people) or "none"))
 
     def do_action(self, action, actor, options: dict) -> None:
         rec = self.get(actor, options.pop("number"))

@@ -6,9 +6,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from servista.core import response_templates
 from servista.core.choices import Impact, Urgency
 from servista.core.forms import FilesField, ServistaForm
 from servista.core.services import SYSTEM_USERNAME
+from servista.core.time_spent import MAX_MINUTES
 
 BLANK = [("", "—")]
 STAFF_ROLES = ("agent", "manager", "admin")
@@ -178,6 +180,13 @@ class CommentForm(ServistaForm):
                                       ("work_note", "Work note (support staff only)")],
                              initial="comment", widget=forms.RadioSelect)
     files = FilesField(label="Attach files")
+    # The support staff's: the minutes the work took, and a response
+    # template to insert (not sent with the entry: app.js asks the record's
+    # "response-template" page for its filled text).
+    time_spent = forms.IntegerField(
+        label="Time spent (minutes)", required=False, min_value=1,
+        max_value=MAX_MINUTES, widget=forms.NumberInput(attrs={"step": 1, "inputmode": "numeric"}))
+    response_template = forms.ChoiceField(label="Insert a response template", required=False)
 
     def __init__(self, *args, requester_label: str = "the requester", **kwargs):
         # Its own ids: the record page also holds an action dialog whose
@@ -189,6 +198,12 @@ class CommentForm(ServistaForm):
             ("comment", f"Comment (visible to {requester_label})"),
             ("work_note", "Work note (support staff only)"),
         ]
+        if getattr(self.user, "is_agent", False):
+            self.fields["response_template"].choices = BLANK + [
+                (str(t.pk), f"{t.title} ({t.group or 'personal'})")
+                for t in response_templates.usable(self.user)]
+        else:
+            del self.fields["time_spent"], self.fields["response_template"]
 
     def clean(self):
         data = super().clean()

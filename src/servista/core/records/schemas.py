@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 from pydantic import create_model
 
+from servista.core import time_spent
 from servista.core.schemas import (
     InputSchema,
     Ref,
@@ -46,6 +47,11 @@ class WorkRecordOut(Schema):
     updated_at: datetime
     closed_at: datetime | None
     version: int
+    time_spent: int = Field(0, description="Minutes of work logged on the record")
+
+    @staticmethod
+    def resolve_time_spent(obj) -> int:
+        return time_spent.of_record(obj)
 
     @staticmethod
     def resolve_affected_services(obj):
@@ -84,6 +90,10 @@ class WorkRecordPatch(InputSchema):
     priority: PriorityValue | None = None
     reason: str = None
     version: WholeInt = None
+
+
+class WatcherIn(InputSchema):
+    user: RefIn = Field(..., description="The person to copy on the record (id or username)")
 
 
 class AssignIn(InputSchema):

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 
-from servista.core import clock
+from servista.core import clock, watchers
 from servista.core import services as records
 from servista.core.exceptions import DomainError, Forbidden, InvalidTransition, ValidationFailed
 from servista.core.models.journal import JournalKind
@@ -451,28 +451,44 @@ class RecordService:
     # --- the activity stream -----------------------------------------------------------------
 
     @transaction.atomic
-    def comment(self, record, actor, body: str, files=()):
-        """A public comment (the requester sees it and its files)."""
+    def comment(self, record, actor, body: str, files=(), *, time_spent: int | None = None):
+        """A public comment (the requester sees it and its files);
+        ``time_spent``: the minutes of work it took."""
         self.policy().require(actor, "comment", record)
         rec = self.lock(record)
         self.require_not_final(rec)
-        entry = records.add_entry(rec, actor, JournalKind.COMMENT, body, files=files)
+        if time_spent is not None and not actor.has_role("agent"):
+            raise Forbidden("Only support staff log time spent.")
+        entry = records.add_entry(rec, actor, JournalKind.COMMENT, body, files=files,
+                                  time_spent=time_spent)
         self.after_comment(rec, actor, entry)
         return entry
 
     @transaction.atomic
-    def work_note(self, record, actor, body: str, files=()):
+    def work_note(self, record, actor, body: str, files=(), *, time_spent: int | None = None):
         """A private note of the support staff; its files are theirs too."""
         self.policy().require(actor, "work_note", record)
         self.require_not_final(record)
-        return records.add_entry(record, actor, JournalKind.WORK_NOTE, body, files=files)
+        return records.add_entry(record, actor, JournalKind.WORK_NOTE, body, files=files,
+                                 time_spent=time_spent)
 
-    def add_entry(self, record, actor, kind: str, body: str, files=()):
+    def add_entry(self, record, actor, kind: str, body: str, files=(), *,
+                  time_spent: int | None = None):
         if kind == JournalKind.WORK_NOTE:
-            return self.work_note(record, actor, body, files)
+            return self.work_note(record, actor, body, files, time_spent=time_spent)
         if kind == JournalKind.COMMENT:
-            return self.comment(record, actor, body, files)
+            return self.comment(record, actor, body, files, time_spent=time_spent)
         raise ValidationFailed.field("kind", "Kind must be 'comment' or 'work_note'.")
+
+    # --- watchers (CC) -----------------------------------------------------------------------
+
+    def add_watcher(self, record, actor, user):
+        """``actor`` (support staff) copies ``user`` on the record."""
+        self.require_not_final(record)
+        return watchers.add(record, actor, user)
+
+    def remove_watcher(self, record, actor, user) -> None:
+        watchers.remove(record, actor, user)
 
     # --- many at once ------------------------------------------------------------------------
 

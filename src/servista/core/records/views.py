@@ -19,15 +19,17 @@ is the support staff's: a requester is sent to where they see the record
 """
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views import View
 
-from servista.core import lookup, shell
+from servista.core import lookup, response_templates, shell, time_spent, watchers
 from servista.core import services as records
 from servista.core.exceptions import DomainError, Forbidden, NotFound
+from servista.core.forms import PersonField, ServistaForm
 from servista.core.generic_views import (
     ObjectDetailView,
     ObjectFormView,
@@ -145,6 +147,9 @@ class RecordDetailView(KitMixin, ObjectDetailView):
             "links": records.links_of(obj),
             "actions": self.kit.actions.available(obj, user),
             "panels": shell.panels_for(obj, user),
+            "time_spent": time_spent.of_record(obj),
+            "watchers": watchers.watchers_of(obj),
+            "watcher_form": WatcherForm(user=user, auto_id="watcher_%s"),
             **self.kit.detail_context(obj, user),
             **extra,
         }
@@ -284,7 +289,8 @@ class RecordCommentView(KitMixin, ObjectMixin, View):
             try:
                 self.kit.service.add_entry(record, request.user, form.cleaned_data["kind"],
                                            form.cleaned_data["body"],
-                                           files=form.cleaned_data["files"])
+                                           files=form.cleaned_data["files"],
+                                           time_spent=form.cleaned_data.get("time_spent"))
             except Forbidden as exc:
                 raise PermissionDenied(exc.detail)
             except DomainError as exc:
@@ -301,6 +307,58 @@ class RecordCommentView(KitMixin, ObjectMixin, View):
             "record": record, "comment_form": form, "kit": self.kit,
             "entries": records.visible_journal(record, request.user),
         }, status=status)
+
+
+class RecordResponseTemplateView(KitMixin, ObjectMixin, View):
+    """HTMX: the comment box with a response template's text, its
+    placeholders filled for this record, added after what is written."""
+
+    def get(self, request, *args, **kwargs):
+        record = self.get_object()
+        if not records.sees_work_notes(request.user):
+            raise PermissionDenied("Response templates are the support staff's.")
+        ident = request.GET.get("response_template", "")
+        found = response_templates.usable(request.user).filter(pk=ident).first() \
+            if ident.isdigit() else None
+        if found is None and ident:
+            raise Http404("No such response template")
+        written = request.GET.get("body", "")
+        filled = response_templates.fill(found, record, request.user) if found else ""
+        text = "\n\n".join(part for part in (written.rstrip(), filled) if part)
+        form = comment_form(self.kit, request.user, request=request, record=record)
+        form.initial["body"] = text
+        return HttpResponse(form["body"].as_widget())
+
+
+class WatcherForm(ServistaForm):
+    user = PersonField(label="Add a watcher")
+
+
+class RecordWatchersView(KitMixin, ObjectMixin, View):
+    """Add a watcher (``user``, a person picked by name) or remove one
+    (``remove``: their username); back to the record's page."""
+
+    def post(self, request, *args, **kwargs):
+        record = self.get_object()
+        try:
+            if request.POST.get("remove"):
+                person = lookup.resolve(get_user_model(), request.POST["remove"], "user",
+                                        fields=("username",))
+                self.kit.service.remove_watcher(record, request.user, person)
+                messages.success(request, f"{person} no longer watches {record.number}.")
+            else:
+                form = WatcherForm(request.POST, user=request.user)
+                if not form.is_valid():
+                    messages.error(request, "; ".join(form.errors["user"]))
+                    return htmx_redirect(request, record.get_absolute_url() + "#watchers")
+                person = form.cleaned_data["user"]
+                self.kit.service.add_watcher(record, request.user, person)
+                messages.success(request, f"{person} now watches {record.number}.")
+        except (Forbidden, NotFound) as exc:
+            raise PermissionDenied(exc.detail)
+        except DomainError as exc:
+            messages.error(request, exc.detail)
+        return htmx_redirect(request, record.get_absolute_url() + "#watchers")
 
 
 class RecordBulkView(KitMixin, ObjectMixin, View):
@@ -359,6 +417,8 @@ class RecordViews:
     edit_view = RecordEditView
     action_view = RecordActionView
     comment_view = RecordCommentView
+    response_template_view = RecordResponseTemplateView
+    watchers_view = RecordWatchersView
     bulk_view = RecordBulkView
 
     def __init__(self):
@@ -413,6 +473,10 @@ class RecordViews:
             path("<str:ident>/", self.detail_view.as_view(kit=self), name=name),
             path("<str:ident>/edit/", self.edit_view.as_view(kit=self), name="edit"),
             path("<str:ident>/comment/", self.comment_view.as_view(kit=self), name="comment"),
+            path("<str:ident>/response-template/",
+                 self.response_template_view.as_view(kit=self), name="response_template"),
+            path("<str:ident>/watchers/", self.watchers_view.as_view(kit=self),
+                 name="watchers"),
             path("<str:ident>/<str:action>/", self.action_view.as_view(kit=self),
                  name="action"),
         ]

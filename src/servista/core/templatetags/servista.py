@@ -18,6 +18,19 @@ def markdown(text: str) -> str:
 
 
 @register.filter
+def minutes(value) -> str:
+    """Minutes as people read them: "45 min", "1 h 30 min", "2 h"."""
+    try:
+        value = int(value or 0)
+    except (TypeError, ValueError):
+        return ""
+    hours, rest = divmod(value, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
+@register.filter
 def plain(text: str) -> str:
     """Markdown as plain words (autoescaped by the template)."""
     return markdown_text(text)

@@ -179,7 +179,7 @@ class IncidentRows:
         return {"content_type_id": self.content_type_id, "object_id": row["id"],
                 "kind": "change", "body": "Created", "changes": "{}",
                 "actor_id": row["opened_by_id"], "created_at": row["opened_at"],
-                "origin": "system", "correlation_id": ""}
+                "origin": "system", "correlation_id": "", "time_spent": None}
 
 
 # --- writing ---------------------------------------------------------------------------
