@@ -272,6 +272,8 @@ class RelationshipCreateView(ObjectFormView):
 @require_POST
 def relationship_remove(request, ident, rel):
     """Remove one of the item's relationships (either end)."""
+    if not policy_for(ConfigurationItem).can(request.user, "view"):
+        raise PermissionDenied("You are not allowed to view this.")
     ci = restrict(ConfigurationItem.objects.all(), request.user).filter(pk=ident).first()
     if ci is None:
         raise Http404(f"No configuration item {ident}")
