@@ -6,11 +6,10 @@ its input and nothing is stored), is journaled, refused to those the
 policy does not let change items, and to a form drawn before someone
 else's change."""
 
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from servista.accounts.choices import Role
-from servista.catalog.factories import ServiceFactory
 from servista.cmdb import services
 from servista.cmdb.factories import ConfigurationItemFactory
 from servista.cmdb.models import CIClass, ConfigurationItem, Relationship, RelationshipType

@@ -40,7 +40,7 @@ class RelateFromThePageTest(ServistaTestCase):
     def test_an_owner_relates_the_item_journaled_on_both_sides(self):
         r = self.relate(self.cast.agent2)
         self.assertEqual(r.status_code, 302, r.context and r.context["form"].errors)
-        self.assertEqual(r["Location"], f"{self.app.get_absolute_url()}#ci-relationships")
+        self.assertEqual(r["Location"], self.app.get_absolute_url())
         rel = Relationship.objects.get()
         self.assertEqual((rel.source, rel.type.key, rel.target), (self.app, "runs_on",
                                                                  self.server))

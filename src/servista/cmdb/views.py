@@ -260,7 +260,9 @@ class RelationshipCreateView(ObjectFormView):
         return obj
 
     def success_url(self, obj):
-        return f"{obj.get_absolute_url()}#ci-relationships"
+        # The item's page itself (no fragment): HTMX's redirect to the page
+        # it is on with a fragment would only scroll, not reload it.
+        return obj.get_absolute_url()
 
     def success_message(self, obj):
         if getattr(self, "cycle", False):
