@@ -101,6 +101,7 @@ def test_a_new_item_made_through_its_form_is_related_and_followed(live_server, p
     expect(page.locator("h1")).to_have_text("vm-7")
     expect(page.locator("#ci-relationships")).to_contain_text("provides Web shop")
     expect(page.locator("#ci-impact-services")).to_contain_text("Web shop")
+    assert_accessible(page, "#ci-relationships")
     # Relate it to the server from its page, then follow the edge.
     page.select_option("#id_rel-type", "runs_on")
     page.fill("#id_rel-target", "host-1")
