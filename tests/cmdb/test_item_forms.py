@@ -245,3 +245,23 @@ class ItemPageQueriesTest(ServistaTestCase):
             Relationship.objects.create(type=runs_on, source=item(f"app-{n}", "application"),
                                         target=ci)
         self.assertEqual(count(), few)
+
+
+class ItemPickerTest(ServistaTestCase):
+    """The item pickers suggest items by name as one types, of the class
+    the attribute names (and below), to the staff only."""
+
+    def test_suggestions_by_name_and_class(self):
+        item("Rack A", "location")
+        item("Rack room", "location")
+        item("rack-srv", "server")
+        self.client.force_login(self.cast.agent)
+        r = self.client.get("/cis/options/", {"field": "attr__location", "ci_class": "location",
+                                              "attr__location": "rack"})
+        self.assertEqual(r.content.decode(), '<option value="Rack A">Location</option>'
+                                             '<option value="Rack room">Location</option>')
+        r = self.client.get("/cis/options/", {"q": "rack"})
+        self.assertContains(r, 'value="rack-srv"')
+        self.assertEqual(self.client.get("/cis/options/", {"q": "r"}).content, b"")
+        self.client.force_login(self.cast.requester)
+        self.assertEqual(self.client.get("/cis/options/", {"q": "rack"}).content, b"")
