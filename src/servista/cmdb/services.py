@@ -338,12 +338,14 @@ def update_ci(ci, actor, data: dict, *, schemas: Schemas | None = None,
                                               from_text=from_text)
     if "represents" in data or "ci_class" in data:
         _check_represents(ci_class, data.get("represents", ci.represents), schemas)
+    if "service" not in data:
+        return update_object(ci, actor, data)
     with transaction.atomic():
+        # The service named before, read under the row lock the update takes.
         old_service = ConfigurationItem.objects.select_for_update().filter(pk=ci.pk) \
             .values_list("service_id", flat=True).first()
         ci = update_object(ci, actor, data)
-        if "service" in data:
-            sync_service_relationship(ci, actor, old_service, schemas=schemas)
+        sync_service_relationship(ci, actor, old_service, schemas=schemas)
     return ci
 
 
@@ -421,6 +423,8 @@ def sync_service_relationship(ci, actor, old_service_id, *,
     each step journaled on both items. ``old_service_id``: the service the
     item named before the change (None on creation). Called by every write
     of an item's service (API, pages, command line, import)."""
+    if old_service_id is None and ci.service_id is None:
+        return
     schemas = schemas or Schemas()
     with transaction.atomic():
         if old_service_id is not None and old_service_id != ci.service_id:
