@@ -174,7 +174,8 @@ class CIEditView(CIFormMixin, ObjectFormView):
 
     def write(self, form, obj):
         with transaction.atomic():
-            locked = ConfigurationItem.objects.select_for_update().select_related(*JOINED) \
+            locked = ConfigurationItem.objects.select_for_update(of=("self",)) \
+                .select_related(*JOINED) \
                 .get(pk=obj.pk)
             if str(last_entry(locked)) != form.cleaned_data.get("seen", ""):
                 raise ValidationFailed(
