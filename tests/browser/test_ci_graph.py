@@ -58,3 +58,61 @@ def test_the_graph_follows_an_edge_to_a_neighbour(live_server, page, cast):
     expect(page).to_have_url(re.compile(rf"/cis/{host.pk}/$"))
     expect(page.locator("#ci-relationships")).to_contain_text("hosts vm-1")
     assert violations(page) == [] and messages == []
+
+
+def test_a_new_item_made_through_its_form_is_related_and_followed(live_server, page, cast):
+    """A manager creates an item through "New configuration item": the
+    class chosen draws its attributes, a wrong value comes back on its
+    input, the item saved names its service; then, on its page, relates it
+    to a server and follows the edge in the graph."""
+    from servista.catalog.factories import ServiceFactory
+    from tests.browser.axe import assert_accessible, install
+
+    install(page.context)
+    messages = watched(page)
+    ensure_structure()
+    classes = {c.key: c for c in CIClass.objects.all()}
+    shop = ServiceFactory(name="Web shop")
+    ConfigurationItemFactory(name="Web shop", ci_class=classes["business_service"],
+                             represents=shop)
+    rack = ConfigurationItemFactory(name="Rack A", ci_class=classes["location"])
+    host = ConfigurationItemFactory(name="host-1", ci_class=classes["server"])
+    sign_in(page, live_server.url, "maria")
+    page.goto(f"{live_server.url}/cis/new/")
+    page.fill("#id_name", "vm-7")
+    expect(page.locator("#ci-attribute-fields")).to_contain_text("Choose a class")
+    page.select_option("#id_ci_class", "virtual_machine")
+    expect(page.locator("#id_attr__hypervisor")).to_be_visible()    # drawn by HTMX
+    expect(page.locator("#id_attr__serial_number")).to_be_visible()   # inherited
+    page.fill("#id_attr__cpu_count", "4")
+    page.select_option("#id_attr__operating_system", "linux")
+    page.fill("#id_attr__location", "host-1")                         # not a location
+    page.select_option("#id_service", str(shop.pk))
+    page.click("#ci-form-submit")
+    error = page.locator("#id_attr__location_error")
+    expect(error).to_contain_text("is not a Location")
+    described = page.locator("#id_attr__location").get_attribute("aria-describedby")
+    assert "id_attr__location_error" in described.split()
+    assert_accessible(page, "#ci-form")
+    page.fill("#id_attr__location", rack.name)
+    page.click("#ci-form-submit")
+    item = page.locator("#ci-attributes")
+    expect(item).to_contain_text("Rack A")
+    expect(page.locator("h1")).to_have_text("vm-7")
+    expect(page.locator("#ci-relationships")).to_contain_text("provides Web shop")
+    expect(page.locator("#ci-impact-services")).to_contain_text("Web shop")
+    assert_accessible(page, "#ci-relationships")
+    # Relate it to the server from its page, then follow the edge.
+    page.select_option("#id_rel-type", "runs_on")
+    page.fill("#id_rel-target", "host-1")
+    page.click("#relationship-form-submit")
+    expect(page.locator("#ci-relationships")).to_contain_text("runs on host-1")
+    graph = page.locator("#ci-graph")
+    expect(graph).to_have_attribute("data-state", "ready")
+    graph.scroll_into_view_if_needed()     # the forms above push it down the page
+    click_node(page, host)
+    expect(graph).to_have_attribute("data-centre", str(host.pk))
+    click_node(page, host, double=True)
+    expect(page).to_have_url(re.compile(rf"/cis/{host.pk}/$"))
+    expect(page.locator("#ci-relationships")).to_contain_text("hosts vm-7")
+    assert violations(page) == [] and messages == []

@@ -356,7 +356,11 @@ class CIJournalTest(ReferenceJournalCases.Base):
         other = ServiceFactory(name="Telephony")
         r = self.api("PATCH", self.url(ci), self.cast.manager, {"service": "Telephony"})
         self.assertStatus(r, 200)
-        [entry] = self.entries(ci)
+        # The field's change, and the relationship to the service's item that
+        # it moves (cmdb.services.sync_service_relationship).
+        entry, moved = [e for e in self.entries(ci) if "service" in e.changes
+                        or "relationships" in e.changes]
+        self.assertIn("relationships", moved.changes)
         self.assertEqual(entry.changes["service"],
                          change(ci.service_id, other.pk, str(ci.service), "Telephony"))
 

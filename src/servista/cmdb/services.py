@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import Q
 
-from servista.core import lookup
+from servista.core import audit, lookup
 from servista.core.exceptions import ValidationFailed
 from servista.core.journal import write_entry
 from servista.core.models.journal import JournalKind
@@ -317,7 +318,10 @@ def create_ci(actor, data: dict, *, schemas: Schemas | None = None,
     data["attributes"] = clean_attributes(ci_class, data.get("attributes"), schemas=schemas,
                                           from_text=from_text)
     _check_represents(ci_class, data.get("represents"), schemas)
-    return create_object(ConfigurationItem, actor, data)
+    with transaction.atomic():
+        ci = create_object(ConfigurationItem, actor, data)
+        sync_service_relationship(ci, actor, None, schemas=schemas)
+    return ci
 
 
 def update_ci(ci, actor, data: dict, *, schemas: Schemas | None = None,
@@ -334,7 +338,114 @@ def update_ci(ci, actor, data: dict, *, schemas: Schemas | None = None,
                                               from_text=from_text)
     if "represents" in data or "ci_class" in data:
         _check_represents(ci_class, data.get("represents", ci.represents), schemas)
-    return update_object(ci, actor, data)
+    if "service" not in data:
+        return update_object(ci, actor, data)
+    with transaction.atomic():
+        # The service named before, read under the row lock the update takes.
+        old_service = ConfigurationItem.objects.select_for_update().filter(pk=ci.pk) \
+            .values_list("service_id", flat=True).first()
+        ci = update_object(ci, actor, data)
+        sync_service_relationship(ci, actor, old_service, schemas=schemas)
+    return ci
+
+
+# --- the service an item supports, in the graph -------------------------------------------
+
+# An item naming a service (its ``service`` field) is related to the
+# service's own item, so that impact analysis reaches the service: the item
+# provides the service (as the demo relates them), or, where the type's class
+# rules do not let the item's class provide (a location...), the service's
+# item depends on it (the form migration 0002 gave the existing data). Both
+# carry a failure of the item to the service.
+SERVICE_LINK = "provides"
+SERVICE_LINK_REVERSED = "depends_on"
+SERVICE_ITEM_CLASS = "business_service"
+
+
+def service_item(service, actor, schemas: Schemas | None = None) -> ConfigurationItem | None:
+    """The service's own item (``represents``). A service of the portfolio
+    without one gets one, of the business service class, named after it
+    (as migration 0002 gave every service that existed then), journaled as
+    made by ``actor``; None when the CMDB has no service class to make it of."""
+    own = ConfigurationItem.objects.filter(represents=service).first()
+    if own is not None:
+        return own
+    schemas = schemas or Schemas()
+    ci_class = schemas.classes.get(SERVICE_ITEM_CLASS) or next(
+        (c for c in schemas.classes.values() if c.is_service), None)
+    if ci_class is None:
+        return None
+    name, n = service.name, 1
+    while ConfigurationItem.objects.filter(name=name).exists():
+        n += 1
+        name = f"{service.name} (service)" if n == 2 else f"{service.name} (service {n})"
+    status = {"pipeline": CIStatus.PLANNED, "retired": CIStatus.RETIRED}.get(
+        service.status, CIStatus.LIVE)
+    own = ConfigurationItem.objects.create(
+        name=name, ci_class=ci_class, represents=service, status=status,
+        criticality=service.criticality, owner_group_id=service.owner_group_id,
+        description=service.description)
+    audit.journal_created(own, actor, body=f"Created as the item of the service {service}")
+    return own
+
+
+def service_links(ci, service_ci):
+    """The relationships that put ``ci`` under the service of ``service_ci``."""
+    return Relationship.objects.filter(
+        Q(source=ci, target=service_ci, type__key=SERVICE_LINK)
+        | Q(source=service_ci, target=ci, type__key=SERVICE_LINK_REVERSED))
+
+
+def _service_link_spec(ci, service_ci, schemas: Schemas):
+    """(type, source, target) of the relationship to make, or None."""
+    types = {t.key: t for t in RelationshipType.objects.filter(
+        key__in=(SERVICE_LINK, SERVICE_LINK_REVERSED))}
+    if SERVICE_LINK in types:
+        try:
+            check_relationship(types[SERVICE_LINK], ci, service_ci, schemas)
+            return types[SERVICE_LINK], ci, service_ci
+        except ValidationFailed:
+            pass
+    if SERVICE_LINK_REVERSED in types:
+        try:
+            check_relationship(types[SERVICE_LINK_REVERSED], service_ci, ci, schemas)
+            return types[SERVICE_LINK_REVERSED], service_ci, ci
+        except ValidationFailed:
+            pass
+    return None
+
+
+def sync_service_relationship(ci, actor, old_service_id, *,
+                              schemas: Schemas | None = None) -> None:
+    """Keep the graph in step with the item's ``service``: the relationship
+    to the service's item made when the service is set (and missing), moved
+    to the new service's item when it changes, removed when it is cleared;
+    each step journaled on both items. ``old_service_id``: the service the
+    item named before the change (None on creation). Called by every write
+    of an item's service (API, pages, command line, import)."""
+    if old_service_id is None and ci.service_id is None:
+        return
+    schemas = schemas or Schemas()
+    with transaction.atomic():
+        if old_service_id is not None and old_service_id != ci.service_id:
+            old_item = ConfigurationItem.objects.filter(represents_id=old_service_id).first()
+            if old_item is not None:
+                for rel in service_links(ci, old_item).select_related("type", "source",
+                                                                      "target"):
+                    _journal_relationship(rel, actor, "removed")
+                    rel.delete()
+        if ci.service_id is None:
+            return
+        service_ci = service_item(ci.service, actor, schemas)
+        if service_ci is None or service_ci.pk == ci.pk or \
+                service_links(ci, service_ci).exists():
+            return
+        spec = _service_link_spec(ci, service_ci, schemas)
+        if spec is None:
+            return
+        rel_type, source, target = spec
+        rel = Relationship.objects.create(type=rel_type, source=source, target=target)
+        _journal_relationship(rel, actor, "added")
 
 
 def attribute_filter(key: str, value: str):

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from servista.catalog.models import Service
 from servista.core import shell
+from servista.core.permissions import is_manager
 
 from .models import ConfigurationItem
 
@@ -12,6 +13,8 @@ PANEL_ROWS = 15
 
 shell.nav("Configuration items", "cmdb:ci_list", menu="Configuration", icon="diagram-3",
           weight=51)
+shell.new("New configuration item", "cmdb:ci_create", visible=is_manager, weight=50,
+          icon="diagram-3")
 shell.nav("Baselines", "cmdb:baseline_list", menu="Configuration", icon="camera", weight=52)
 
 
