@@ -91,8 +91,6 @@ class GroupHoursAPITest(APIViewTestCases.APIViewTestCase):
 
 # --- the rules, one by one ------------------------------------------------------------------
 
-pytestmark_db = pytest.mark.django_db
-
 
 def call(client, cast, who, method, url, body=None):
     return getattr(client, method)(url, body, content_type="application/json",
@@ -244,8 +242,7 @@ def test_changing_a_target_recomputes_the_open_timers(client, cast):
     with clock.at(rome(2026, 3, 9, 11)):
         answer = call(client, cast, "admin", "patch", f"/api/v1/slas/{agr.pk}", {
             "targets": [{"kind": "resolution", "priority": 2, "minutes": 4 * 60,
-                         "warnings": [50], **{k: v for k, v in (
-                             ("stop_when", {"state": ["resolved", "closed"]}),)}}]})
+                         "warnings": [50], "stop_when": {"state": ["resolved", "closed"]}}]})
     assert answer.status_code == 200, answer.content
     assert [t["minutes"] for t in answer.json()["targets"]] == [240]
     fresh = timer(running)

@@ -13,7 +13,6 @@ from servista.core.schemas import (
     Ref,
     RefIn,
     WholeInt,
-    WholeNumber,
 )
 
 from .choices import AgreementKind, TargetKind

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from servista.core import clock
+from servista.core import audit, clock
 from servista.core.exceptions import ValidationFailed
 from servista.core.journal import write_entry
 from servista.core.models.journal import JournalKind
@@ -96,6 +96,12 @@ _ALWAYS = Schedule.always()
 def _touch(calendar: Calendar) -> None:
     calendar.updated_at = clock.now()
     calendar.save(update_fields=["updated_at"])
+
+
+def touch_calendar(calendar: Calendar) -> None:
+    """The calendar's hours changed elsewhere (the admin's inlines): its
+    arithmetic is read again."""
+    _touch(calendar)
 
 
 def _time(value: str, name: str) -> time:
@@ -226,17 +232,13 @@ def _require(actor, action: str, model, obj=None) -> None:
     policy_for(model).require(actor, action, obj)
 
 
-def _listed(values) -> "audit.Value":
-    from servista.core import audit
-
+def _listed(values) -> audit.Value:
     values = [str(v) for v in values]
     return audit.Value(values, ", ".join(values))
 
 
 def _calendar_state(calendar: Calendar) -> dict:
     """The calendar's journaled values, its hours, holidays and exceptions included."""
-    from servista.core import audit
-
     if calendar.pk is None:
         return {}
     return {**audit.snapshot(calendar),
@@ -249,8 +251,6 @@ def _calendar_state(calendar: Calendar) -> dict:
 
 
 def _journal(obj, actor, before: dict, after: dict, body: str) -> None:
-    from servista.core import audit
-
     changes = audit.diff(before or None, after)
     if changes:
         write_entry(obj, actor, JournalKind.CHANGE, body=body, changes=changes)
@@ -353,8 +353,6 @@ def _target_text(target: Target) -> str:
 
 
 def _agreement_state(agreement: Agreement) -> dict:
-    from servista.core import audit
-
     if agreement.pk is None:
         return {}
     targets = Target.objects.filter(agreement=agreement).select_related("calendar")
@@ -510,8 +508,6 @@ def set_service_hours(service, actor, calendar: Calendar | None) -> ServiceHours
 
 
 def _set_hours_of(model, field: str, owner, actor, calendar):
-    from servista.core import audit
-
     row = model.objects.select_for_update().filter(**{field: owner}).first()
     if row is None and calendar is None:
         return None
