@@ -27,6 +27,7 @@ from servista.core.journal import write_entry
 from servista.core.models.journal import JournalKind
 from servista.core.refcache import RefCache
 from servista.core.services import observe_records
+from servista.notifications import services as notifications_mail
 from servista.notifications import webhooks
 
 from . import timers as engine
@@ -1040,6 +1041,8 @@ def offer_survey(record) -> str | None:
         requester=requester, service_id=getattr(record, "service_id", None),
         token_digest=_digest(token))
     link = f"{settings.SERVISTA.get('BASE_URL', '')}/service-levels/survey/{token}/"
+    # Kept on the record in memory for the resolution mail (``survey_in_mail``).
+    record.__dict__.setdefault("_survey_links", {})[requester.pk] = link
     # In Servista's notification list only: the requester's one mail on
     # resolution is the record's own ("is it fixed?").
     notifications.notify([requester], f"{record.number} is resolved: how did we do?",
@@ -1048,6 +1051,22 @@ def offer_survey(record) -> str | None:
                              f"Tell us how satisfied you are, from 1 to 5, in one click: "
                              f"{link}\n(The link works once, without signing in.)"))
     return token
+
+
+def survey_in_mail(record, user) -> tuple[str, dict] | None:
+    """The words the "resolved" mail to ``user`` adds: the absolute link of
+    the survey just offered to them for this resolution (none offered: none)."""
+    from servista.notifications.services import absolute_url
+
+    link = getattr(record, "_survey_links", {}).get(user.pk)
+    if link is None:
+        return None
+    url = absolute_url(link)
+    return (f"How did we do? [Tell us from 1 to 5]({url}) — one click, no sign-in; the "
+            "link works once.", {"survey_url": url})
+
+
+notifications_mail.add_to_mail("resolved", survey_in_mail)
 
 
 def survey_for_token(token: str) -> SatisfactionSurvey | None:
