@@ -84,6 +84,8 @@ class MailKind(models.TextChoices):
     CLOSED = "closed", "Closed"
     COMMENT = "comment", "A new comment"
     ASSIGNED = "assigned", "Assigned to you"
+    SLA_WARNING = "sla_warning", "Service level warning (a target nearly reached)"
+    SLA_BREACH = "sla_breach", "Service level breach (a target missed)"
     OTHER = "other", "Other notices"
 
 

@@ -808,6 +808,28 @@ def handle_events(*, limit: int = 200) -> int:
     return done
 
 
+def escalation_mail(event: TimerEvent, timer: Timer, record, label: str) -> tuple[str, str, dict]:
+    """(kind, built-in words, template context) of the mail a warning or a
+    breach sends: each kind has its own words (``sla/mail/<kind>.md``), its
+    own administrator's template and its own place in people's preferences."""
+    from django.template.loader import render_to_string
+
+    breach = event.name == "breach"
+    kind = "sla_breach" if breach else "sla_warning"
+    percent = None if breach else int(event.name.split("_")[-1])
+    # What was left when the threshold was reached (not when the job ran).
+    left = timedelta(0) if breach else timer.target_duration * (100 - percent) / 100
+    context = {
+        "label": label, "agreement": timer.agreement.name, "target": timer.get_kind_display(),
+        "percent": percent,
+        "due_at": f"{timer.due_at:%Y-%m-%d %H:%M} UTC" if timer.due_at else "",
+        "remaining": _text(left), "target_duration": timer.target.duration_text,
+        "reached_at": f"{event.at:%Y-%m-%d %H:%M} UTC",
+    }
+    body = render_to_string(f"sla/mail/{kind}.md", {**context, "record": record}).strip()
+    return kind, body, context
+
+
 def _escalate(event: TimerEvent) -> None:
     from servista.core.records.services import service_for
     from servista.core.services import system_user
@@ -830,9 +852,9 @@ def _escalate(event: TimerEvent) -> None:
                 people.append(record.assigned_to)
             if rule.notify_group_manager and record.assignment_group_id:
                 people.append(record.assignment_group.manager)
-            sent = notifications.notify(people, subject, record=record, body=(
-                f"{label} of {record.number} ({record.short_description}) {what}.\n"
-                f"Due {timer.due_at:%Y-%m-%d %H:%M} UTC." if timer.due_at else ""))
+            kind, body, context = escalation_mail(event, timer, record, label)
+            sent = notifications.notify(people, subject, record=record, kind=kind,
+                                        context=context, body=body)
             lines.append(f"Escalation: notified {', '.join(str(n.user) for n in sent) or 'no one'}"
                          f" ({subject}).")
         elif rule.action == Escalation.REASSIGN and rule.group_id:
