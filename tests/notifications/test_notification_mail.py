@@ -65,6 +65,7 @@ class MailPreferencesPageTest(ServistaTestCase):
         self.client.post("/notifications/preferences/",
                          {"email": ["acknowledgement", "resolved", "closed"]})
         self.assertEqual(sorted(mail_services.muted(self.cast.requester)),
-                         ["assigned", "awaiting_you", "comment", "other"])
+                         ["assigned", "awaiting_you", "comment", "other", "sla_breach",
+                          "sla_warning"])
         # Only their own: another person's stay as they were.
         self.assertEqual(mail_services.muted(self.cast.colleague), set())
