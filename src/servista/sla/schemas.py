@@ -169,7 +169,15 @@ class WatermelonRowOut(Schema):
 TimeText = Annotated[StrictStr, StringConstraints(min_length=4, max_length=8)]
 KindValue = Literal[tuple(TargetKind.values)]
 AgreementKindValue = Literal[tuple(AgreementKind.values)]
+# {field of the record: [values]}, e.g. {"state": ["on_hold"]}; no NUL in a
+# field's name either (the document says so: no text of Servista holds one).
 Condition = dict[str, list[str | int | None]]
+NO_NUL_KEYS = {"propertyNames": {"pattern": "^[^\u0000]*$"}}
+
+
+def condition(description: str):
+    return Field(default_factory=dict, description=description,
+                 json_schema_extra=NO_NUL_KEYS)
 
 
 class WorkingHoursIn(InputSchema):
@@ -220,11 +228,11 @@ class TargetIn(InputSchema):
     priority: Literal[1, 2, 3, 4, 5] | None = Field(None, description="None: every priority")
     minutes: WholeInt = Field(..., description="The target, in business minutes")
     calendar: RefIn | None = Field(None, description="None: the agreement's calendar")
-    start_when: Condition = Field(default_factory=dict)
-    pause_when: Condition = Field(default_factory=dict)
-    stop_when: Condition = Field(default_factory=dict)
-    cancel_when: Condition = Field(default_factory=dict)
-    reset_when: Condition = Field(default_factory=dict)
+    start_when: Condition = condition("When the timer starts: {field: [values]}")
+    pause_when: Condition = condition("When it pauses, e.g. {\"state\": [\"on_hold\"]}")
+    stop_when: Condition = condition("When it stops (met or breached)")
+    cancel_when: Condition = condition("When it is cancelled")
+    reset_when: Condition = condition("When it starts again from zero (reopened)")
     warnings: list[WholeInt] = Field(default_factory=list, max_length=10,
                                      description="Percents of the target, 1 to 99")
 
