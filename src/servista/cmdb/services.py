@@ -545,6 +545,9 @@ GROUP BY candidates.ci, candidates.depth
 ORDER BY candidates.depth, candidates.ci
 """
 
+REACHED_FIELDS = ("id", "name", "ci_class__id", "ci_class__key", "ci_class__name",
+                  "ci_class__is_service", "represents__id", "represents__name")
+
 # How many rows of the walk (an item may come at several depths) are read
 # per item asked for, at most.
 WALK_ROWS_PER_ITEM = 4
@@ -589,8 +592,10 @@ def impact(ci, *, direction: str = Direction.DOWNSTREAM, depth: int = DEFAULT_DE
     truncated = len(rows) > limit or (bool(walked) and walked[0][3] >= cap)
     rows = rows[:limit]
     parent = {pk: up for pk, _, up in rows}
-    objs = ConfigurationItem.objects.select_related("ci_class", "represents").in_bulk(
-        [ci.pk, *parent])
+    # What the faces show of an item reached (a thousand of them at once):
+    # the rest of each row is left in the database.
+    objs = ConfigurationItem.objects.select_related("ci_class", "represents").only(
+        *REACHED_FIELDS).in_bulk([ci.pk, *parent])
 
     def path_to(pk):
         steps = [pk]

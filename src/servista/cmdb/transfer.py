@@ -25,6 +25,7 @@ from django.db import DatabaseError, transaction
 from servista.accounts.models import Group, Organization, User
 from servista.catalog.models import Service
 from servista.core import audit, context, lookup
+from servista.core.bulk import insert_rows, update_rows
 from servista.core.exceptions import DomainError, ValidationFailed
 from servista.core.models import JournalEntry
 from servista.core.models.journal import JournalKind
@@ -351,18 +352,18 @@ class Importer:
             result.outcome, result.reason = "rejected", f"refused by the database: {exc}"
 
     def _write_all(self, creates, updates):
-        made = ConfigurationItem.objects.bulk_create([obj for _, obj in creates])
-        entries = [self.entry(obj, audit.diff(None, audit.snapshot(obj)), "Imported")
+        made = insert_rows([obj for _, obj in creates])
+        entries = [self.entry(obj, audit.creation_changes(obj), "Imported")
                    for obj in made]
         if updates:
-            ConfigurationItem.objects.bulk_update(
+            update_rows(
                 [obj for _, obj, _ in updates],
                 ["name", "short_name", "abbreviations", "description", "status",
                  "environment", "criticality", "ci_class", "organization", "owner_group",
                  "owner", "service", "represents", "attributes"])
             entries += [self.entry(obj, audit.diff(before, audit.snapshot(obj)),
                                    "Updated by an import") for _, obj, before in updates]
-        JournalEntry.objects.bulk_create(entries)
+        insert_rows(entries)
 
 
 def import_rows(actor, rows, *, dry_run: bool = False,

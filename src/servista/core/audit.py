@@ -168,6 +168,25 @@ def diff(before: Snapshot | None, after: Snapshot | None) -> dict:
     return changes
 
 
+def creation_changes(obj) -> dict:
+    """``diff(None, snapshot(obj))`` (what a creation entry holds) without
+    reading the fields a creation leaves empty: for imports of many items."""
+    reg = registration(obj)
+    changes = {}
+    for field in reg.fields():
+        if _empty(getattr(obj, field.attname)):
+            continue
+        value = getattr(obj, field.name) if field.is_relation else getattr(obj, field.attname)
+        new = Value(raw_value(value), display_value(obj, field, value))
+        if not _empty(new.raw):
+            changes[field.name] = _change(None, new)
+    for rel in reg.relations():
+        members = list(_manager(obj, rel).all()) if obj.pk is not None else []
+        if members:
+            changes[rel.name] = _change(None, _members_value(members), many=True)
+    return changes
+
+
 def _change(old: Value | None, new: Value | None, *, many: bool = False) -> dict:
     nothing = Value([] if many else None, "")
     old, new = old or nothing, new or nothing

@@ -5,6 +5,7 @@ data alike."""
 
 import datetime
 import decimal
+import functools
 import uuid
 
 from django.contrib.contenttypes.models import ContentType
@@ -26,13 +27,18 @@ def raw_value(value):
     return value
 
 
+@functools.lru_cache(maxsize=512)
+def _choices_of(field: models.Field) -> dict:
+    return dict(field.flatchoices)
+
+
 def display_value(record, field: models.Field, value) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, models.Model):
         return str(value)
     if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
+        return str(_choices_of(field).get(value, value))
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime.datetime):

@@ -24,6 +24,7 @@ is read with the offset before the gap, as iCalendar does (RFC 5545,
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -78,6 +79,14 @@ class Schedule:
         self.exceptions = {day: check_spans(spans) for day, spans in (exceptions or {}).items()}
         self._days: dict[date, tuple[tuple[datetime, datetime], ...]] = {}
         self._totals: dict[date, timedelta] = {}
+        # Running totals of day_total from _origin: _running[k] is the sum
+        # of the k days before _origin + k (see _days_total).
+        self._origin: date | None = None
+        self._running: list[timedelta] = []
+        self._lock = threading.Lock()
+        # Round the clock every day: business time is elapsed time.
+        self.continuous = (all(spans == ((0, DAY_MINUTES),) for spans in self.weekly)
+                           and not self.holidays and not self.exceptions)
 
     @classmethod
     def always(cls) -> Schedule:
@@ -151,6 +160,8 @@ class Schedule:
         the two ends interval by interval."""
         if aware(end) <= aware(start):
             return ZERO
+        if self.continuous:  # (in UTC: the same zone's wall clocks ignore DST)
+            return end.astimezone(UTC) - start.astimezone(UTC)
         first = start.astimezone(self.tz).date()
         last = end.astimezone(self.tz).date()
         if (last - first).days <= 4:
@@ -158,12 +169,31 @@ class Schedule:
         middle_start = self._instant(first + timedelta(days=2), 0)
         middle_end = self._instant(last - timedelta(days=1), 0)
         total = self._between(start, middle_start) + self._between(middle_end, end)
-        day = first + timedelta(days=2)
-        stop = last - timedelta(days=1)
-        while day < stop:
-            total += self.day_total(day)
-            day += timedelta(days=1)
-        return total
+        return total + self._days_total(first + timedelta(days=2), last - timedelta(days=1))
+
+    def _days_total(self, first: date, stop: date) -> timedelta:
+        """The business time of the local days ``first`` to ``stop``
+        (excluded), from running totals kept per calendar: a span of years
+        costs two look-ups, not a sum per day."""
+        if stop <= first:
+            return ZERO
+        with self._lock:
+            if self._origin is None:
+                self._origin, self._running = first, [ZERO]
+            if first < self._origin:
+                head = [ZERO]
+                day = first
+                while day < self._origin:
+                    head.append(head[-1] + self.day_total(day))
+                    day += timedelta(days=1)
+                self._running = head[:-1] + [head[-1] + t for t in self._running]
+                self._origin = first
+            covered = self._origin + timedelta(days=len(self._running) - 1)
+            while covered < stop:
+                self._running.append(self._running[-1] + self.day_total(covered))
+                covered += timedelta(days=1)
+            return (self._running[(stop - self._origin).days]
+                    - self._running[(first - self._origin).days])
 
     def _between(self, start: datetime, end: datetime) -> timedelta:
         total = ZERO
@@ -183,8 +213,8 @@ class Schedule:
         if duration < ZERO:
             raise ValueError("A business duration is not negative.")
         start = aware(start).astimezone(UTC)
-        if duration == ZERO:
-            return start
+        if duration == ZERO or self.continuous:
+            return start + duration
         left = duration
         for a, b in self.intervals(start):
             if b - a >= left:

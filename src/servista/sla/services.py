@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from servista.core import audit, clock
+from servista.core.bulk import update_rows
 from servista.core.exceptions import ValidationFailed
 from servista.core.journal import write_entry
 from servista.core.models.journal import JournalKind
@@ -636,22 +637,31 @@ def _ever_with(segments, group_id) -> bool:
     return any(s.values.get("assignment_group") == group_id for s in segments)
 
 
-def evaluate(record, *, now: datetime | None = None, segments=None):
+def evaluate(record, *, now: datetime | None = None, segments=None, memo: dict | None = None):
     """[(agreement, target, result)] for the record at ``now``, computed
-    from scratch; nothing is written."""
+    from scratch; nothing is written. ``memo``: a dict kept across the
+    records of one batch, for the agreements, targets and rules they share."""
     now = now or clock.now()
     rtype = type_of(record)
     segments = intervals_of(rtype, record.pk) if segments is None else segments
+    memo = {} if memo is None else memo
+    scope = (rtype, getattr(record, "organization_id", None), getattr(record, "service_id", None))
+    if scope not in memo:
+        memo[scope] = agreements_for(record)
     out = []
-    for agreement in agreements_for(record):
+    for agreement in memo[scope]:
         if agreement.group_id and not _ever_with(segments, agreement.group_id):
             continue
         for kind in TargetKind.values:
-            target = target_for(agreement, kind, record.priority)
-            if target is None:
+            key = (agreement.pk, kind, record.priority)
+            if key not in memo:
+                target = target_for(agreement, kind, record.priority)
+                memo[key] = target and (target, rules_of(agreement, target))
+            if not memo[key]:
                 continue
-            result = engine.compute(segments, rules_of(agreement, target),
-                                    schedule_of(calendar_of(agreement, target)), now)
+            target, rules = memo[key]
+            result = engine.compute(segments, rules, schedule_of(calendar_of(agreement, target)),
+                                    now)
             out.append((agreement, target, result))
     return out
 
@@ -984,16 +994,20 @@ TIMER_FIELDS = ("target", "status", "cycle", "started_at", "stopped_at", "elapse
 
 def recompute_records(queryset, *, now: datetime | None = None, batch: int = 2000) -> int:
     """Recompute the timers of every record of ``queryset`` (after a target
-    or a calendar changed), a batch at a time: three reads and two writes a
+    or a calendar changed), a batch at a time: four reads and three writes a
     batch, the same ``timers.compute`` as a single record's recompute. No
     journal notes (nothing happened to the records); warnings and breaches
     reached are recorded once. Returns how many records were recomputed."""
     now = now or clock.now()
     model = queryset.model
     rtype = model._meta.label_lower
-    done, last = 0, 0
+    # What the agreements and the timers read of a record; the rest stays
+    # in the database.
+    needed = ["pk", *(name for name in ("priority", "opened_at", "organization", "service")
+                      if any(f.name == name for f in model._meta.concrete_fields))]
+    done, last, memo = 0, 0, {}
     while True:
-        records = list(queryset.filter(pk__gt=last).order_by("pk")[:batch])
+        records = list(queryset.filter(pk__gt=last).order_by("pk").only(*needed)[:batch])
         if not records:
             return done
         last = records[-1].pk
@@ -1005,11 +1019,15 @@ def recompute_records(queryset, *, now: datetime | None = None, batch: int = 200
             history.setdefault(record_id, []).append(engine.Segment(start, end, values))
         existing = {(t.record_id, t.agreement_id, t.kind): t for t in Timer.objects.filter(
             record_type=rtype, record_id__in=ids)}
+        # Warnings and breaches already recorded are not written again.
+        recorded = set(TimerEvent.objects.filter(
+            timer__record_type=rtype, timer__record_id__in=ids).values_list(
+            "timer_id", "name", "cycle")) if existing else set()
         changed, created, events = [], [], []
         with transaction.atomic():
             for record in records:
                 for agreement, target, result in evaluate(
-                        record, now=now, segments=history.get(record.pk, [])):
+                        record, now=now, segments=history.get(record.pk, []), memo=memo):
                     timer = existing.get((record.pk, agreement.pk, target.kind))
                     if timer is None:
                         timer = Timer(record_type=rtype, record_id=record.pk,
@@ -1034,10 +1052,11 @@ def recompute_records(queryset, *, now: datetime | None = None, batch: int = 200
                     events += [(timer, f"warning_{p}", result.cycle, at)
                                for p, at in result.warnings.items()]
             Timer.objects.bulk_create(created)
-            Timer.objects.bulk_update(changed, TIMER_FIELDS, batch_size=1000)
+            update_rows(changed, TIMER_FIELDS)
             TimerEvent.objects.bulk_create(
                 [TimerEvent(timer=t, name=n, cycle=c, at=at, detail=n.replace("_", " "))
-                 for t, n, c, at in events], ignore_conflicts=True, batch_size=2000)
+                 for t, n, c, at in events if (t.pk, n, c) not in recorded],
+                ignore_conflicts=True, batch_size=2000)
         done += len(records)
 
 

@@ -98,6 +98,9 @@ class _Request:
 
 
 class RecordCommand(BaseCommand):
+    # Day-to-day commands skip Django's system checks (seconds of start-up):
+    # `servista check`, `migrate` and `serve` run them.
+    requires_system_checks = []
     api = None                 # the practice's RecordAPI instance
     flags: dict = {}           # {field: ("--short-name", ...)}, besides COMMON_FLAGS
     list_filters: tuple = ("state", "assignment_group", "assigned_to", "priority", "q")

@@ -38,6 +38,10 @@ FIELDS = ("short_name", "abbreviations", "status", "environment", "criticality",
 
 class Command(BaseCommand):
     help = "List, show, create, relate, analyse, import and export configuration items."
+    # Day-to-day commands skip Django's system checks (which load every URL
+    # and API schema, seconds of start-up): `servista check`, `migrate` and
+    # `serve` run them.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
