@@ -66,6 +66,6 @@ class MailPreferencesPageTest(ServistaTestCase):
                          {"email": ["acknowledgement", "resolved", "closed"]})
         self.assertEqual(sorted(mail_services.muted(self.cast.requester)),
                          ["assigned", "awaiting_you", "comment", "mention", "other",
-                          "watching"])
+                          "sla_breach", "sla_warning", "watching"])
         # Only their own: another person's stay as they were.
         self.assertEqual(mail_services.muted(self.cast.colleague), set())

@@ -86,6 +86,8 @@ class MailKind(models.TextChoices):
     ASSIGNED = "assigned", "Assigned to you"
     WATCHING = "watching", "News of a record you watch"
     MENTION = "mention", "A colleague mentioned you"
+    SLA_WARNING = "sla_warning", "Service level warning (a target nearly reached)"
+    SLA_BREACH = "sla_breach", "Service level breach (a target missed)"
     OTHER = "other", "Other notices"
 
 

@@ -36,10 +36,11 @@ def notify(users, subject: str, *, body: str = "", record=None, kind: str = "",
         if user is None or user.pk in seen or not user.is_active:
             continue
         seen.add(user.pk)
-        words = (subject, body)
+        extra_body, extra_context = _additions(kind, record, user)
+        words = (subject, f"{body}\n\n{extra_body}".strip() if extra_body else body)
         if template is not None:
-            words = render_template(template, {**(context or {}), "record": record,
-                                               "recipient": user,
+            words = render_template(template, {**(context or {}), **extra_context,
+                                               "record": record, "recipient": user,
                                                "url": absolute_url(url)})
         rows.append(Notification(user=user, subject=words[0][:250], body=words[1], url=url,
                                  kind=kind, thread=thread))
@@ -53,6 +54,28 @@ def notify(users, subject: str, *, body: str = "", record=None, kind: str = "",
     elif ids:
         enqueue_on_commit("notifications.send_email", ids=ids)
     return created
+
+
+_adders: dict[str, list] = {}
+
+
+def add_to_mail(kind: str, adder) -> None:
+    """Let an app add to every notice of ``kind``: ``adder(record, user)``
+    returns (Markdown appended to the built-in words, context for an
+    administrator's template), or None. Service levels add the survey's
+    link to the "resolved" mail this way, whatever practice sends it."""
+    if adder not in _adders.setdefault(kind, []):
+        _adders[kind].append(adder)
+
+
+def _additions(kind: str, record, user) -> tuple[str, dict]:
+    texts, context = [], {}
+    for adder in _adders.get(kind, ()) if kind and record is not None else ():
+        added = adder(record, user)
+        if added:
+            texts.append(added[0])
+            context.update(added[1])
+    return "\n\n".join(texts), context
 
 
 _batch: contextvars.ContextVar = contextvars.ContextVar("servista_mail_batch", default=None)

@@ -6,19 +6,29 @@ from the command line) and /api/v1/sla-watermelon."""
 
 from ninja import Query, Router
 
+from servista.core import lookup
 from servista.core.api import get_object, refuse_unknown_params
-from servista.core.exceptions import Forbidden, NotFound
+from servista.core.exceptions import Forbidden, NotFound, ValidationFailed
 from servista.core.model_api import ModelAPI, errors
 from servista.core.permissions import policy_for
 
 from . import services
-from .models import Agreement, Calendar
+from .models import Agreement, Calendar, GroupHours, ServiceHours, Target
 from .schemas import (
+    AgreementIn,
     AgreementOut,
+    AgreementPatch,
+    CalendarIn,
     CalendarOut,
+    CalendarPatch,
     ComplianceOut,
     ComplianceQuery,
+    GroupHoursIn,
+    GroupHoursOut,
+    HoursPatch,
     RecordTimersOut,
+    ServiceHoursIn,
+    ServiceHoursOut,
     WatermelonQuery,
     WatermelonRowOut,
 )
@@ -28,15 +38,26 @@ class CalendarAPI(ModelAPI):
     model = Calendar
     name = "calendars"
     out_schema = CalendarOut
+    create_schema = CalendarIn
+    update_schema = CalendarPatch
+    tags = ["service levels"]
 
     def get_queryset(self, request):
         return Calendar.objects.prefetch_related("hours", "holidays", "exceptions")
+
+    def create(self, request, data):
+        return services.save_calendar(request.auth, data)
+
+    def update(self, request, obj, data, version):
+        return services.save_calendar(request.auth, data, obj)
 
 
 class AgreementAPI(ModelAPI):
     model = Agreement
     name = "slas"
     out_schema = AgreementOut
+    create_schema = AgreementIn
+    update_schema = AgreementPatch
     tags = ["service levels"]
 
     def get_queryset(self, request):
@@ -44,9 +65,79 @@ class AgreementAPI(ModelAPI):
             "customer", "service", "group", "supplier", "calendar").prefetch_related(
             "targets__calendar")
 
+    def create(self, request, data):
+        return services.save_agreement(request.auth, _agreement_input(self, data))
+
+    def update(self, request, obj, data, version):
+        return services.save_agreement(request.auth, _agreement_input(self, data), obj)
+
+
+def _agreement_input(resource, data: dict) -> dict:
+    """The input with its references (by id or name) as objects, the
+    targets' calendars included."""
+    targets = data.pop("targets", None) if "targets" in data else ...
+    out = resource.resolve(data)
+    if targets is not ...:
+        out["targets"] = None if targets is None else [
+            _target_input(i, t) for i, t in enumerate(targets)]
+    return out
+
+
+def _target_input(i: int, target: dict) -> dict:
+    try:
+        return lookup.resolve_refs(Target, dict(target))
+    except ValidationFailed as exc:
+        errors = {f"targets.{i}.{k}": v for k, v in exc.errors.items()}
+        raise ValidationFailed(exc.detail, errors) from None
+
+
+class HoursAPI(ModelAPI):
+    """The calendar a group works in, or a service is offered in."""
+
+    owner = ""
+    tags = ["service levels"]
+
+    def get_queryset(self, request):
+        return self.model.objects.select_related(self.owner, "calendar")
+
+    def create(self, request, data):
+        data = self.resolve(data)
+        setter = services.set_group_hours if self.owner == "group" else \
+            services.set_service_hours
+        if self.model.objects.filter(**{self.owner: data[self.owner]}).exists():
+            raise ValidationFailed.field(self.owner, f"{data[self.owner]} has hours already: "
+                                                     "change them.")
+        return setter(data[self.owner], request.auth, data["calendar"])
+
+    def update(self, request, obj, data, version):
+        data = self.resolve(data)
+        setter = services.set_group_hours if self.owner == "group" else \
+            services.set_service_hours
+        return setter(getattr(obj, self.owner), request.auth, data["calendar"])
+
+
+class GroupHoursAPI(HoursAPI):
+    model = GroupHours
+    name = "group-hours"
+    owner = "group"
+    out_schema = GroupHoursOut
+    create_schema = GroupHoursIn
+    update_schema = HoursPatch
+
+
+class ServiceHoursAPI(HoursAPI):
+    model = ServiceHours
+    name = "service-hours"
+    owner = "service"
+    out_schema = ServiceHoursOut
+    create_schema = ServiceHoursIn
+    update_schema = HoursPatch
+
 
 calendars = CalendarAPI().router()
 agreements = AgreementAPI().router()
+group_hours = GroupHoursAPI().router()
+service_hours = ServiceHoursAPI().router()
 timers = Router(tags=["service levels"])
 
 
@@ -107,4 +198,5 @@ def sla_watermelon(request, filters: Query[WatermelonQuery]):
     return services.watermelon(since=filters.since, until=filters.until)
 
 
-ROUTES = [("/calendars", calendars), ("/slas", agreements), ("", timers)]
+ROUTES = [("/calendars", calendars), ("/slas", agreements), ("/group-hours", group_hours),
+          ("/service-hours", service_hours), ("", timers)]

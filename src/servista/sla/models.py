@@ -330,3 +330,37 @@ class SatisfactionSurvey(models.Model):
 
     def __str__(self):
         return f"{self.number}: {self.score or 'unanswered'}"
+
+
+class GroupHours(models.Model):
+    """The working hours of an assignment group: an OLA with the group and
+    without a calendar of its own counts in these hours."""
+
+    group = models.OneToOneField("accounts.Group", on_delete=models.CASCADE,
+                                 related_name="sla_hours")
+    calendar = models.ForeignKey(Calendar, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["group__name"]
+        verbose_name = "group working hours"
+        verbose_name_plural = "group working hours"
+
+    def __str__(self):
+        return f"{self.group}: {self.calendar}"
+
+
+class ServiceHours(models.Model):
+    """The hours a service is offered in: an SLA for the service and
+    without a calendar of its own counts in these hours."""
+
+    service = models.OneToOneField("catalog.Service", on_delete=models.CASCADE,
+                                   related_name="sla_hours")
+    calendar = models.ForeignKey(Calendar, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["service__name"]
+        verbose_name = "service hours"
+        verbose_name_plural = "service hours"
+
+    def __str__(self):
+        return f"{self.service}: {self.calendar}"

@@ -1,13 +1,21 @@
 """The API shapes of calendars, agreements, timers and compliance."""
 
 from datetime import date, datetime, time
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import StrictStr, StringConstraints
 
-from servista.core.schemas import DateTimeIn, InputSchema, Ref
+from servista.core.schemas import (
+    DateIn,
+    DateTimeIn,
+    InputSchema,
+    Ref,
+    RefIn,
+    WholeInt,
+)
 
-from .choices import TargetKind
+from .choices import AgreementKind, TargetKind
 from .services import DIMENSIONS
 
 
@@ -154,3 +162,132 @@ class WatermelonRowOut(Schema):
     satisfaction: float | None
     answers: int
     watermelon: bool
+
+
+# --- input: calendars, agreements, and the hours of groups and services -------------------
+
+TimeText = Annotated[StrictStr, StringConstraints(min_length=4, max_length=8)]
+KindValue = Literal[tuple(TargetKind.values)]
+AgreementKindValue = Literal[tuple(AgreementKind.values)]
+# {field of the record: [values]}, e.g. {"state": ["on_hold"]}; no NUL in a
+# field's name either (the document says so: no text of Servista holds one).
+Condition = dict[str, list[str | int | None]]
+NO_NUL_KEYS = {"propertyNames": {"pattern": "^[^\u0000]*$"}}
+
+
+def condition(description: str):
+    return Field(default_factory=dict, description=description,
+                 json_schema_extra=NO_NUL_KEYS)
+
+
+class WorkingHoursIn(InputSchema):
+    weekday: WholeInt = Field(..., description="0 (Monday) to 6 (Sunday)")
+    start: TimeText = Field(..., description="HH:MM in the calendar's time zone")
+    end: TimeText = Field(..., description="HH:MM; 24:00 (or 00:00) is the end of the day")
+
+
+class HolidayIn(InputSchema):
+    date: DateIn
+    name: str = Field("", max_length=150)
+
+
+class CalendarExceptionIn(InputSchema):
+    date: DateIn
+    name: str = Field("", max_length=150)
+    start: TimeText | None = Field(None, description="No hours: the day is closed")
+    end: TimeText | None = None
+
+
+class CalendarIn(InputSchema):
+    name: str = Field(..., min_length=1, max_length=100)
+    time_zone: str = Field("UTC", max_length=64, description="A tz database name")
+    country: str = Field("", max_length=8)
+    subdivision: str = Field("", max_length=16)
+    description: str = ""
+    hours: list[WorkingHoursIn] = Field(default_factory=list, max_length=200,
+                                        description="Several intervals a weekday")
+    holidays: list[HolidayIn] = Field(default_factory=list, max_length=2000)
+    exceptions: list[CalendarExceptionIn] = Field(default_factory=list, max_length=2000)
+
+
+class CalendarPatch(InputSchema):
+    name: str = Field(None, min_length=1, max_length=100)
+    time_zone: str = Field(None, max_length=64)
+    country: str = Field(None, max_length=8)
+    subdivision: str = Field(None, max_length=16)
+    description: str = None
+    hours: list[WorkingHoursIn] = Field(None, max_length=200,
+                                        description="Replaces the weekly hours")
+    holidays: list[HolidayIn] = Field(None, max_length=2000, description="Replaces them")
+    exceptions: list[CalendarExceptionIn] = Field(None, max_length=2000,
+                                                  description="Replaces them")
+
+
+class TargetIn(InputSchema):
+    kind: KindValue = "resolution"
+    priority: Literal[1, 2, 3, 4, 5] | None = Field(None, description="None: every priority")
+    minutes: WholeInt = Field(..., description="The target, in business minutes")
+    calendar: RefIn | None = Field(None, description="None: the agreement's calendar")
+    start_when: Condition = condition("When the timer starts: {field: [values]}")
+    pause_when: Condition = condition("When it pauses, e.g. {\"state\": [\"on_hold\"]}")
+    stop_when: Condition = condition("When it stops (met or breached)")
+    cancel_when: Condition = condition("When it is cancelled")
+    reset_when: Condition = condition("When it starts again from zero (reopened)")
+    warnings: list[WholeInt] = Field(default_factory=list, max_length=10,
+                                     description="Percents of the target, 1 to 99")
+
+
+class AgreementIn(InputSchema):
+    name: str = Field(..., min_length=1, max_length=150)
+    kind: AgreementKindValue = "sla"
+    record_type: str = Field("incidents.incident", max_length=64)
+    customer: RefIn | None = None
+    service: RefIn | None = None
+    group: RefIn | None = Field(None, description="The assignment group of an OLA")
+    supplier: RefIn | None = Field(None, description="The supplier of a UC")
+    calendar: RefIn | None = None
+    active: bool = True
+    description: str = ""
+    targets: list[TargetIn] = Field(default_factory=list, max_length=50)
+
+
+class AgreementPatch(InputSchema):
+    name: str = Field(None, min_length=1, max_length=150)
+    kind: AgreementKindValue = None
+    record_type: str = Field(None, max_length=64)
+    customer: RefIn | None = None
+    service: RefIn | None = None
+    group: RefIn | None = None
+    supplier: RefIn | None = None
+    calendar: RefIn | None = None
+    active: bool = None
+    description: str = None
+    targets: list[TargetIn] = Field(None, max_length=50,
+                                    description="Replaces the targets; open timers are "
+                                                "recomputed")
+
+
+class GroupHoursOut(Schema):
+    id: int
+    group: Ref
+    calendar: Ref
+
+
+class GroupHoursIn(InputSchema):
+    group: RefIn
+    calendar: RefIn
+
+
+class ServiceHoursOut(Schema):
+    id: int
+    service: Ref
+    calendar: Ref
+
+
+class ServiceHoursIn(InputSchema):
+    service: RefIn
+    calendar: RefIn
+
+
+class HoursPatch(InputSchema):
+    calendar: RefIn

@@ -21,13 +21,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from servista.core import clock
+from servista.core import audit, clock
 from servista.core.bulk import update_rows
 from servista.core.exceptions import ValidationFailed
 from servista.core.journal import write_entry
 from servista.core.models.journal import JournalKind
 from servista.core.refcache import RefCache
 from servista.core.services import observe_records
+from servista.notifications import services as notifications_mail
 from servista.notifications import webhooks
 
 from . import timers as engine
@@ -38,9 +39,11 @@ from .models import (
     Calendar,
     CalendarException,
     Escalation,
+    GroupHours,
     Holiday,
     RecordInterval,
     SatisfactionSurvey,
+    ServiceHours,
     Target,
     Timer,
     TimerEvent,
@@ -95,6 +98,12 @@ _ALWAYS = Schedule.always()
 def _touch(calendar: Calendar) -> None:
     calendar.updated_at = clock.now()
     calendar.save(update_fields=["updated_at"])
+
+
+def touch_calendar(calendar: Calendar) -> None:
+    """The calendar's hours changed elsewhere (the admin's inlines): its
+    arithmetic is read again."""
+    _touch(calendar)
 
 
 def _time(value: str, name: str) -> time:
@@ -206,6 +215,325 @@ def business_minutes_between(calendar: Calendar | None, start: datetime, end: da
     return schedule_of(calendar).between(start, end).total_seconds() / 60
 
 
+# --- calendars and agreements written through the API (and the command line) ---------
+# One transaction each: every input is checked before anything is stored, a
+# bad one answers 422 naming its field, and each change leaves one journal
+# entry with the weekly hours, holidays, exceptions and targets it changed.
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+CALENDAR_FIELDS = ("name", "time_zone", "country", "subdivision", "description")
+AGREEMENT_FIELDS = ("name", "kind", "record_type", "customer", "service", "group", "supplier",
+                    "calendar", "active", "description")
+TARGET_FIELDS = ("kind", "priority", "minutes", "calendar", "start_when", "pause_when",
+                 "stop_when", "cancel_when", "reset_when", "warnings")
+
+
+def _require(actor, action: str, model, obj=None) -> None:
+    from servista.core.permissions import policy_for
+
+    policy_for(model).require(actor, action, obj)
+
+
+def _listed(values) -> audit.Value:
+    values = [str(v) for v in values]
+    return audit.Value(values, ", ".join(values))
+
+
+def _calendar_state(calendar: Calendar) -> dict:
+    """The calendar's journaled values, its hours, holidays and exceptions included."""
+    if calendar.pk is None:
+        return {}
+    return {**audit.snapshot(calendar),
+            "hours": _listed(WorkingHours.objects.filter(calendar=calendar)),
+            "holidays": _listed(Holiday.objects.filter(calendar=calendar)),
+            "exceptions": _listed(
+                f"{row.date} {row.start:%H:%M}–{row.end:%H:%M}" if row.start else
+                f"{row.date} closed" for row in CalendarException.objects.filter(
+                    calendar=calendar))}
+
+
+def _journal(obj, actor, before: dict, after: dict, body: str) -> None:
+    changes = audit.diff(before or None, after)
+    if changes:
+        write_entry(obj, actor, JournalKind.CHANGE, body=body, changes=changes)
+
+
+def _weekly(rows, field: str = "hours") -> dict:
+    """[{weekday, start, end}] as set_hours takes them ({weekday: [[start, end]]})."""
+    weekly: dict[int, list] = {}
+    for i, row in enumerate(rows):
+        day = row.get("weekday")
+        if not isinstance(day, int) or isinstance(day, bool) or not 0 <= day <= 6:
+            raise ValidationFailed.field(f"{field}.{i}.weekday",
+                                         f"Weekday {day} is not 0 (Monday) to 6 (Sunday).")
+        weekly.setdefault(day, []).append([str(row.get("start")), str(row.get("end"))])
+    for day, spans in weekly.items():
+        parsed = [(_time(a, field), _time(b, field)) for a, b in spans]
+        try:
+            check_spans([(_minute(a), _minute(b, end=True)) for a, b in parsed])
+        except ValueError as exc:
+            raise ValidationFailed.field(field, f"{WEEKDAYS[day]}: {exc}") from None
+    return weekly
+
+
+def _set_holidays(calendar: Calendar, rows) -> None:
+    seen = set()
+    for i, row in enumerate(rows):
+        if row["date"] in seen:
+            raise ValidationFailed.field(f"holidays.{i}.date",
+                                         f"{row['date']} is listed twice.")
+        seen.add(row["date"])
+    Holiday.objects.filter(calendar=calendar).delete()
+    for row in rows:
+        _save_valid(Holiday(calendar=calendar, date=row["date"], name=row.get("name") or ""))
+
+
+def _set_exceptions(calendar: Calendar, rows) -> None:
+    days: dict[date, dict] = {}
+    for i, row in enumerate(rows):
+        start, end = row.get("start"), row.get("end")
+        if (start is None) != (end is None):
+            raise ValidationFailed.field(f"exceptions.{i}.end", "Give a start and an end, or "
+                                                                "neither (the day is closed).")
+        day = days.setdefault(row["date"], {"name": row.get("name") or "", "hours": []})
+        if start is not None:
+            day["hours"].append([str(start), str(end)])
+    CalendarException.objects.filter(calendar=calendar).delete()
+    for day, spec in days.items():
+        try:
+            add_exception(calendar, None, day, name=spec["name"], hours=spec["hours"])
+        except ValidationFailed as exc:
+            raise ValidationFailed.field("exceptions", f"{day}: {exc.detail}") from None
+
+
+@transaction.atomic
+def save_calendar(actor, data: dict, calendar: Calendar | None = None) -> Calendar:
+    """Create (no ``calendar``) or change a calendar from ``data``: its
+    fields, ``hours`` ([{weekday, start, end}], several a day, none
+    overlapping), ``holidays`` ([{date, name}]) and ``exceptions`` ([{date,
+    name, start, end}], no hours: closed). A list given replaces the one
+    stored; one left out is kept."""
+    _require(actor, "change" if calendar else "create", Calendar, calendar)
+    if calendar is not None:
+        calendar = Calendar.objects.select_for_update().get(pk=calendar.pk)
+    before = _calendar_state(calendar) if calendar else {}
+    name = data.get("name", calendar.name if calendar else None)
+    if not name or not str(name).strip():
+        raise ValidationFailed.field("name", "A calendar needs a name.")
+    if Calendar.objects.filter(name=name).exclude(pk=getattr(calendar, "pk", None)).exists():
+        raise ValidationFailed.field("name", f"A calendar named '{name}' exists.")
+    weekly = _weekly(data["hours"]) if data.get("hours") is not None else None
+    calendar = calendar or Calendar()
+    for field in CALENDAR_FIELDS:
+        if field in data and data[field] is not None:
+            setattr(calendar, field, data[field])
+    calendar.updated_at = clock.now()
+    _save_valid(calendar)
+    if weekly is not None:
+        set_hours(calendar, actor, weekly)
+    if data.get("holidays") is not None:
+        _set_holidays(calendar, data["holidays"])
+    if data.get("exceptions") is not None:
+        _set_exceptions(calendar, data["exceptions"])
+    _touch(calendar)
+    _journal(calendar, actor, before, _calendar_state(calendar),
+             "Changed" if before else "Created")
+    return calendar
+
+
+def _target_text(target: Target) -> str:
+    prio = f"P{target.priority}" if target.priority else "any priority"
+    parts = [f"{target.kind} {prio} {target.duration_text}"]
+    if target.calendar_id:
+        parts.append(f"in {target.calendar}")
+    if target.warnings:
+        parts.append("warnings " + "/".join(f"{p}%" for p in target.warnings))
+    for name in ("start_when", "pause_when", "stop_when", "cancel_when", "reset_when"):
+        if getattr(target, name):
+            parts.append(f"{name.replace('_', ' ')} {getattr(target, name)}")
+    return "; ".join(parts)
+
+
+def _agreement_state(agreement: Agreement) -> dict:
+    if agreement.pk is None:
+        return {}
+    targets = Target.objects.filter(agreement=agreement).select_related("calendar")
+    return {**audit.snapshot(agreement), "targets": _listed(_target_text(t) for t in targets)}
+
+
+def _check_parties(agreement: Agreement) -> None:
+    """Each kind has the party it is with: an OLA a group, a UC a supplier;
+    an SLA is with a customer or for a service (or for every record), never
+    with a supplier."""
+    from servista.core.models import WorkRecord
+
+    kind = agreement.kind
+    if kind == AgreementKind.OLA and agreement.group_id is None:
+        raise ValidationFailed.field("group", "An OLA is with an assignment group: name it.")
+    if kind == AgreementKind.UC and agreement.supplier_id is None:
+        raise ValidationFailed.field("supplier", "A UC is with a supplier: name it.")
+    if kind != AgreementKind.UC and agreement.supplier_id is not None:
+        raise ValidationFailed.field("supplier", "Only a UC is with a supplier.")
+    if kind == AgreementKind.OLA and agreement.customer_id is not None:
+        raise ValidationFailed.field("customer", "An OLA is internal: it has no customer.")
+    try:
+        model = apps.get_model(agreement.record_type)
+    except (LookupError, ValueError):
+        model = None
+    if model is None or not issubclass(model, WorkRecord):
+        raise ValidationFailed.field("record_type", f"'{agreement.record_type}' is not a kind "
+                                                    "of work record (e.g. incidents.incident).")
+
+
+def _target_rows(rows) -> list[dict]:
+    seen = set()
+    for i, row in enumerate(rows):
+        key = (row.get("kind"), row.get("priority"))
+        if key in seen:
+            raise ValidationFailed.field(f"targets.{i}.priority",
+                                         "Two targets of the same kind for the same priority.")
+        seen.add(key)
+        minutes = row.get("minutes")
+        if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 1:
+            raise ValidationFailed.field(f"targets.{i}.minutes",
+                                         "The target is a duration of at least 1 minute.")
+    return rows
+
+
+def _set_targets(agreement: Agreement, rows: list[dict]) -> None:
+    """Make the agreement's targets those of ``rows``: a target of the same
+    kind and priority is changed in place (its timers keep it), others are
+    added; a target left out is removed unless timers were measured by it."""
+    existing = {(t.kind, t.priority): t for t in Target.objects.filter(agreement=agreement)}
+    kept = set()
+    for i, row in enumerate(rows):
+        key = (row.get("kind", TargetKind.RESOLUTION), row.get("priority"))
+        target = existing.get(key) or Target(agreement=agreement)
+        for field in TARGET_FIELDS:
+            if field in row:
+                setattr(target, field, row[field] if row[field] is not None or field in (
+                    "priority", "calendar") else getattr(target, field))
+        try:
+            target.full_clean(exclude=["agreement"], validate_unique=False,
+                              validate_constraints=False)
+        except ValidationError as exc:
+            failed = ValidationFailed.from_django(exc)
+            errors = {f"targets.{i}.{k}": v for k, v in failed.errors.items()}
+            first = next(iter(errors.items()))
+            raise ValidationFailed(f"{first[0]}: {first[1][0]}", errors) from None
+        target.save()
+        kept.add(target.pk)
+    for key, target in existing.items():
+        if target.pk in kept:
+            continue
+        if Timer.objects.filter(target=target).exists():
+            raise ValidationFailed.field(
+                "targets", f"The {target.kind} target for "
+                           f"{'P' + str(key[1]) if key[1] else 'any priority'} has measured "
+                           "timers: keep it (change its duration instead).")
+        target.delete()
+
+
+def recompute_agreement(agreement: Agreement) -> int:
+    """Recompute the open timers of the agreement (its targets or calendar
+    changed), through the batch recompute. Returns how many records."""
+    done = 0
+    running = Timer.objects.filter(agreement=agreement, status__in=TimerStatus.RUNNING)
+    for record_type in sorted(set(running.values_list("record_type", flat=True))):
+        ids = running.filter(record_type=record_type).values("record_id")
+        done += recompute_records(apps.get_model(record_type)._base_manager.filter(pk__in=ids))
+    return done
+
+
+@transaction.atomic
+def save_agreement(actor, data: dict, agreement: Agreement | None = None) -> Agreement:
+    """Create (no ``agreement``) or change an agreement from ``data``
+    (references already objects): its fields and, when given, ``targets``
+    ([{kind, priority, minutes, calendar, start/pause/stop/cancel/reset_when,
+    warnings}], replacing those stored). A change of targets or calendar
+    recomputes the open timers it measures."""
+    _require(actor, "change" if agreement else "create", Agreement, agreement)
+    if agreement is not None:
+        agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    before = _agreement_state(agreement) if agreement else {}
+    rows = _target_rows(data["targets"]) if data.get("targets") is not None else None
+    agreement = agreement or Agreement()
+    for field in AGREEMENT_FIELDS:
+        if field in data:
+            setattr(agreement, field, data[field])
+    name = agreement.name
+    if Agreement.objects.filter(name=name).exclude(pk=agreement.pk).exists():
+        raise ValidationFailed.field("name", f"An agreement named '{name}' exists.")
+    try:
+        agreement.full_clean(validate_unique=False)
+    except ValidationError as exc:
+        raise ValidationFailed.from_django(exc) from None
+    _check_parties(agreement)
+    agreement.save()
+    if rows is not None:
+        _set_targets(agreement, rows)
+    after = _agreement_state(agreement)
+    _journal(agreement, actor, before, after, "Changed" if before else "Created")
+    if before and (before["targets"].raw != after["targets"].raw
+                   or before["calendar"].raw != after["calendar"].raw):
+        _agreements.clear()
+        recompute_agreement(agreement)
+    return agreement
+
+
+# --- the working hours of groups and the hours of services ----------------------------------
+
+
+def _load_hours() -> dict:
+    """{("group" or "service", id): calendar} of every group's working hours
+    and every service's hours."""
+    found = {("group", row.group_id): row.calendar
+             for row in GroupHours.objects.select_related("calendar")}
+    found.update({("service", row.service_id): row.calendar
+                  for row in ServiceHours.objects.select_related("calendar")})
+    return found
+
+
+_hours = RefCache(_load_hours, models=[GroupHours, ServiceHours, Calendar], ttl=60)
+
+
+@transaction.atomic
+def set_group_hours(group, actor, calendar: Calendar | None) -> GroupHours | None:
+    """The group works ``calendar``'s hours (None: no hours of its own)."""
+    return _set_hours_of(GroupHours, "group", group, actor, calendar)
+
+
+@transaction.atomic
+def set_service_hours(service, actor, calendar: Calendar | None) -> ServiceHours | None:
+    """The service is offered in ``calendar``'s hours (None: no hours of its own)."""
+    return _set_hours_of(ServiceHours, "service", service, actor, calendar)
+
+
+def _set_hours_of(model, field: str, owner, actor, calendar):
+    row = model.objects.select_for_update().filter(**{field: owner}).first()
+    if row is None and calendar is None:
+        return None
+    _require(actor, "change" if row else "create", model, row)
+    if calendar is None:
+        with audit.deleting(row, actor):
+            row.delete()
+        return None
+    if row is None:
+        row = model.objects.create(**{field: owner, "calendar": calendar})
+        audit.journal_created(row, actor)
+        return row
+    with audit.changing(row, actor):
+        row.calendar = calendar
+        row.save(update_fields=["calendar"])
+    return row
+
+
+def hours_of(owner) -> Calendar | None:
+    """The calendar of a group's working hours or of a service's hours."""
+    kind = "group" if owner._meta.label_lower == "accounts.group" else "service"
+    return _hours.get().get((kind, owner.pk))
+
+
 # --- the history of records -----------------------------------------------------------
 
 
@@ -291,7 +619,18 @@ def rules_of(agreement: Agreement, target: Target) -> engine.Rules:
 
 
 def calendar_of(agreement: Agreement, target: Target) -> Calendar | None:
-    return target.calendar or agreement.calendar
+    """The target's calendar; else the agreement's; else, for an OLA, its
+    group's working hours; else, for an SLA for a service, the service's
+    hours; else none (round the clock). Read from memory (no query)."""
+    if target.calendar_id is not None:
+        return target.calendar
+    if agreement.calendar_id is not None:
+        return agreement.calendar
+    if agreement.kind == AgreementKind.OLA and agreement.group_id is not None:
+        return _hours.get().get(("group", agreement.group_id))
+    if agreement.kind == AgreementKind.SLA and agreement.service_id is not None:
+        return _hours.get().get(("service", agreement.service_id))
+    return None
 
 
 def _ever_with(segments, group_id) -> bool:
@@ -479,6 +818,28 @@ def handle_events(*, limit: int = 200) -> int:
     return done
 
 
+def escalation_mail(event: TimerEvent, timer: Timer, record, label: str) -> tuple[str, str, dict]:
+    """(kind, built-in words, template context) of the mail a warning or a
+    breach sends: each kind has its own words (``sla/mail/<kind>.md``), its
+    own administrator's template and its own place in people's preferences."""
+    from django.template.loader import render_to_string
+
+    breach = event.name == "breach"
+    kind = "sla_breach" if breach else "sla_warning"
+    percent = None if breach else int(event.name.split("_")[-1])
+    # What was left when the threshold was reached (not when the job ran).
+    left = timedelta(0) if breach else timer.target_duration * (100 - percent) / 100
+    context = {
+        "label": label, "agreement": timer.agreement.name, "target": timer.get_kind_display(),
+        "percent": percent,
+        "due_at": f"{timer.due_at:%Y-%m-%d %H:%M} UTC" if timer.due_at else "",
+        "remaining": _text(left), "target_duration": timer.target.duration_text,
+        "reached_at": f"{event.at:%Y-%m-%d %H:%M} UTC",
+    }
+    body = render_to_string(f"sla/mail/{kind}.md", {**context, "record": record}).strip()
+    return kind, body, context
+
+
 def _escalate(event: TimerEvent) -> None:
     from servista.core.records.services import service_for
     from servista.core.services import system_user
@@ -501,9 +862,9 @@ def _escalate(event: TimerEvent) -> None:
                 people.append(record.assigned_to)
             if rule.notify_group_manager and record.assignment_group_id:
                 people.append(record.assignment_group.manager)
-            sent = notifications.notify(people, subject, record=record, body=(
-                f"{label} of {record.number} ({record.short_description}) {what}.\n"
-                f"Due {timer.due_at:%Y-%m-%d %H:%M} UTC." if timer.due_at else ""))
+            kind, body, context = escalation_mail(event, timer, record, label)
+            sent = notifications.notify(people, subject, record=record, kind=kind,
+                                        context=context, body=body)
             lines.append(f"Escalation: notified {', '.join(str(n.user) for n in sent) or 'no one'}"
                          f" ({subject}).")
         elif rule.action == Escalation.REASSIGN and rule.group_id:
@@ -721,6 +1082,8 @@ def offer_survey(record) -> str | None:
         requester=requester, service_id=getattr(record, "service_id", None),
         token_digest=_digest(token))
     link = f"{settings.SERVISTA.get('BASE_URL', '')}/service-levels/survey/{token}/"
+    # Kept on the record in memory for the resolution mail (``survey_in_mail``).
+    record.__dict__.setdefault("_survey_links", {})[requester.pk] = link
     # In Servista's notification list only: the requester's one mail on
     # resolution is the record's own ("is it fixed?").
     notifications.notify([requester], f"{record.number} is resolved: how did we do?",
@@ -729,6 +1092,22 @@ def offer_survey(record) -> str | None:
                              f"Tell us how satisfied you are, from 1 to 5, in one click: "
                              f"{link}\n(The link works once, without signing in.)"))
     return token
+
+
+def survey_in_mail(record, user) -> tuple[str, dict] | None:
+    """The words the "resolved" mail to ``user`` adds: the absolute link of
+    the survey just offered to them for this resolution (none offered: none)."""
+    from servista.notifications.services import absolute_url
+
+    link = getattr(record, "_survey_links", {}).get(user.pk)
+    if link is None:
+        return None
+    url = absolute_url(link)
+    return (f"How did we do? [Tell us from 1 to 5]({url}) — one click, no sign-in; the "
+            "link works once.", {"survey_url": url})
+
+
+notifications_mail.add_to_mail("resolved", survey_in_mail)
 
 
 def survey_for_token(token: str) -> SatisfactionSurvey | None:
