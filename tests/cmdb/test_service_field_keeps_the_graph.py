@@ -173,3 +173,22 @@ class ServiceFieldThroughTheFormAndTheCommandLineTest(ServiceFieldCase):
         self.assertEqual(self.links(), [])
         self.assertTrue(all(e.origin == "cli" for e in
                             JournalEntry.objects.for_record(self.mail_ci)))
+
+
+class ServiceFieldThroughAnImportTest(ServiceFieldCase):
+    def run_import(self, text):
+        from servista.cmdb import transfer
+
+        report = transfer.import_text(self.cast.manager, text, "csv")
+        self.assertEqual([r.outcome for r in report.rows if r.outcome == "rejected"], [])
+        return report
+
+    def test_an_imported_row_relates_its_item_and_a_later_one_moves_it(self):
+        self.run_import("name,ci_class,service\nimported-app,application,Web shop\n")
+        imported = ConfigurationItem.objects.get(name="imported-app")
+        self.assertEqual(self.links(imported), [("imported-app", "provides", "Web shop")])
+        self.assertEqual(self.impact_services(imported), ["Web shop"])
+        self.run_import("name,ci_class,service\nimported-app,application,Email\n")
+        self.assertEqual(self.links(imported), [("imported-app", "provides", "Email")])
+        self.run_import("name,ci_class,service\nimported-app,application,Email\n")
+        self.assertEqual(self.links(imported), [("imported-app", "provides", "Email")])

@@ -364,6 +364,14 @@ class Importer:
             entries += [self.entry(obj, audit.diff(before, audit.snapshot(obj)),
                                    "Updated by an import") for _, obj, before in updates]
         insert_rows(entries)
+        # The graph follows each item's service, as for every other write
+        # (rows that name no service and change none cost nothing here).
+        for obj in made:
+            services.sync_service_relationship(obj, self.actor, None, schemas=self.schemas)
+        for _, obj, before in updates:
+            old = before["service"].raw if before else None
+            if old != obj.service_id:
+                services.sync_service_relationship(obj, self.actor, old, schemas=self.schemas)
 
 
 def import_rows(actor, rows, *, dry_run: bool = False,
