@@ -17,6 +17,7 @@ replacement takes the lock over.
 """
 
 import fcntl
+import gc
 import os
 from pathlib import Path
 
@@ -116,9 +117,17 @@ class ServistaServer(BaseApplication):
 
     def load(self):
         from django.core.wsgi import get_wsgi_application
+        from django.urls import get_resolver
 
+        application = get_wsgi_application()
+        # Build the URLs and the API (its schemas) once, here, then move all
+        # that was made at start-up out of the garbage collector's sight: the
+        # workers forked from this process share it unchanged, and their
+        # full collections no longer walk it in the middle of a request.
+        get_resolver().url_patterns  # noqa: B018 (imports every URLconf)
         close_connections()
-        return get_wsgi_application()
+        gc.freeze()
+        return application
 
 
 def serve(**options) -> None:
