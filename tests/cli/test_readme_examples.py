@@ -185,8 +185,8 @@ def test_readme_examples_run_in_order_on_the_demo(readme_blocks, tmp_path):
         f"README examples failed (exit {result.returncode}) after {seconds:.0f} s\n"
         f"--- stderr\n{result.stderr[-4000:]}\n--- stdout (end)\n{result.stdout[-4000:]}")
     outputs = re.split(r"^@@ README block \d+ @@\n", result.stdout, flags=re.M)[1:]
-    assert len(outputs) == len(readme_blocks) == 8
-    cli, api, desk, learning, levels, files, mail, cmdb = outputs
+    assert len(outputs) == len(readme_blocks) == 10
+    cli, api, desk, learning, levels, defining, files, tools, mail, cmdb = outputs
 
     # The command line: one incident, logged, listed, worked and resolved.
     assert re.search(r"^servista \d+\.\d+", cli, re.M)
@@ -218,7 +218,10 @@ def test_readme_examples_run_in_order_on_the_demo(readme_blocks, tmp_path):
     # The dashboard: the figures on the command line, then the same as JSON.
     assert re.search(r"^Open incidents: \d+$", desk, re.M)
     assert re.search(r"^First-contact resolution: (\d+%|—) \(\d+ of \d+\)$", desk, re.M)
-    (board,) = json_lines(desk)
+    board, saved = json_lines(desk)
+    # A saved view through the API, shared with the desk, then listed.
+    assert (saved["name"], saved["shared_with"]["display"]) == ("Open P1", "Service Desk")
+    assert [v["name"] for v in json.loads(desk.rstrip().splitlines()[-1])] == ["Open P1"]
     assert board["days"] == 7 and len(board["trend"]) == 7
     assert [row["priority"] for row in board["open_by_priority"]] == [1, 2, 3, 4, 5]
     assert board["open_total"] == sum(row["count"] for row in board["open_by_priority"])
@@ -240,6 +243,18 @@ def test_readme_examples_run_in_order_on_the_demo(readme_blocks, tmp_path):
 
     # Service levels: Friday 16:00 plus 8 business hours is Monday 16:00.
     assert re.search(r"2026-03-09T16:00:00\+01:00", levels), levels
+
+    # Defining service levels: a calendar, a group's hours, an OLA's target;
+    # an unknown time zone is refused.
+    calendar, group_hours, ola = json_lines(defining)[:3]
+    assert calendar["name"] == "Network on call" and calendar["time_zone"] == "Europe/Rome"
+    assert defining.rstrip().splitlines()[-1] == "422"
+
+    # The agent's daily tools: time spent, a watcher, a template, a mention.
+    assert re.search(r"watchers: manager", tools), tools
+    assert '"mentions"' in tools and "manager" in tools
+    spent = json.loads(tools.rstrip().splitlines()[-1])
+    assert "35" in json.dumps(spent), spent
 
     # Attachments: a work note with its file, then the record's files.
     note, listed = json_lines(files)[0], json.loads(files.rstrip().splitlines()[-1])
